@@ -1,0 +1,49 @@
+"""dwarf_nb: requirements text in, backend architecture out, in Jupyter or from the CLI.
+
+    import dwarf_nb as dw
+    d = dw.design("Online shop for 50k daily users ...")
+
+Importing the package is cheap: pandas, diagrams and anthropic load only when used,
+so `%load_ext dwarf_nb` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .design import Design
+
+
+def design(text: str, name: str | None = None, backend: str = "offline", progress=None, **options: Any) -> "Design":
+    """Design a backend from a requirements text (offline rules unless told otherwise)."""
+    from .agents import check_text, get_agent
+
+    return get_agent(backend, **options).design(check_text(text), name=name, progress=progress)
+
+
+def refine(current: "Design", request: str, backend: str = "offline", progress=None, **options: Any) -> "Design":
+    """Apply a change request to a design and return the new version."""
+    from .agents import check_text, get_agent
+
+    return get_agent(backend, **options).refine(current, check_text(request), progress=progress)
+
+
+def __getattr__(name: str):
+    if name == "Design":
+        from .design import Design
+
+        return Design
+    raise AttributeError(f"module 'dwarf_nb' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython) -> None:
+    from .notebook.magics import DwarfMagics
+
+    ipython.register_magics(DwarfMagics(shell=ipython))
+
+
+def unload_ipython_extension(ipython) -> None:  # nothing global to undo
+    return None

@@ -1,0 +1,41 @@
+"""Agents turn requirements text into a Design (and a change request into a new version).
+
+Every agent has the same two methods, so surfaces never care which one answered:
+
+    agent.design(text, name=..., progress=callback) -> Design
+    agent.refine(design, request, progress=callback) -> Design
+
+`progress` is an optional callable taking one short line of status text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from ..errors import InputError
+
+Progress = Optional[Callable[[str], None]]
+
+BACKENDS = ("offline", "anthropic")
+
+
+def get_agent(backend: str = "offline", **options: Any):
+    """The agent for `backend` ('offline' or 'anthropic'), configured with `options`."""
+    if backend == "offline":
+        from .offline import OfflineDesigner
+
+        return OfflineDesigner(**options)
+    if backend in ("anthropic", "claude"):
+        from .claude import ClaudeAgent
+
+        return ClaudeAgent(**options)
+    raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
+
+
+def check_text(text: Any) -> str:
+    """The requirements text, or an InputError saying why it cannot be designed from."""
+    if not isinstance(text, str):
+        raise InputError(f"requirements must be text, not {type(text).__name__}")
+    if not text.strip():
+        raise InputError("the requirements text is empty: describe the system to design")
+    return text

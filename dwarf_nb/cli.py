@@ -1,0 +1,179 @@
+"""`dwarf-nb`: a thin command line over the library (same functions as the magics).
+
+Exit codes: 0 success, 1 an internal or agent failure (or lint errors), 2 bad input.
+Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from .errors import DwarfError, InputError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own usage errors: one line, exit 2
+        raise InputError(f"{message} (see 'dwarf-nb --help')")
+
+
+def _read_text(source: str) -> str:
+    if source == "-":
+        data = sys.stdin.buffer.read()
+        where = "standard input"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"no such file: {source}")
+        if path.is_dir():
+            raise InputError(f"{source} is a folder, not a file")
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            raise InputError(f"cannot read {source}: {err.strerror}") from None
+        where = source
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{where} is not UTF-8 text") from None
+
+
+def _read_design(source: str):
+    from pydantic import ValidationError
+
+    from .design import Design
+
+    text = _read_text(source)
+    try:
+        return Design.model_validate_json(text)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "design"
+        raise InputError(f"{source} is not a valid design: {where}: {first['msg']}") from None
+
+
+def _cmd_design(args) -> int:
+    from . import design as make_design
+    from .agents import check_text
+
+    text = check_text(_read_text(args.file))
+    options = {}
+    if args.model:
+        options["model"] = args.model
+    if args.agent:
+        options["agent_file"] = args.agent
+    if args.no_cache:
+        options["use_cache"] = False
+    progress = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
+    d = make_design(text, name=args.name, backend=args.backend, progress=progress, **options)
+    if args.output:
+        written = d.export(args.output, force=args.force, formats=tuple(args.format))
+        for path in written:
+            print(path, file=sys.stderr)
+    if args.json:
+        print(d.to_json())
+    elif not args.output:
+        from .views.text import summary
+
+        print(summary(d))
+    return 0
+
+
+def _cmd_schema(args) -> int:
+    from .design import Design
+
+    print(json.dumps(Design.model_json_schema(), indent=2))
+    return 0
+
+
+def _cmd_lint(args) -> int:
+    d = _read_design(args.file)
+    suppress = dict(s.split("=", 1) if "=" in s else (s, "accepted on the command line") for s in args.suppress)
+    report = d.lint(suppress=suppress)
+    print(report.to_json() if args.json else report.to_text())
+    return 1 if report.errors else 0
+
+
+def _cmd_export(args) -> int:
+    d = _read_design(args.file)
+    for path in d.export(args.directory, force=args.force, formats=tuple(args.format)):
+        print(path)
+    return 0
+
+
+def _cmd_map(args) -> int:
+    d = _read_design(args.file)
+    out = d.service_map(format=args.format, direction=args.direction)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+    else:
+        print(out)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dwarf-nb", description="Design a backend architecture from a requirements text.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    d = sub.add_parser("design", help="design a backend from a requirements text")
+    d.add_argument("file", help="requirements file, or - for standard input")
+    d.add_argument("--json", action="store_true", help="print the Design as JSON")
+    d.add_argument("--name", help="design name (a slug); derived from the text if omitted")
+    d.add_argument("--backend", default="offline", choices=["offline", "anthropic"])
+    d.add_argument("--model", help="model for the anthropic backend")
+    d.add_argument("--agent", help="agent file (Claude Code subagent format) for the anthropic backend")
+    d.add_argument("--no-cache", action="store_true", help="ask the model again even if the answer is cached")
+    d.add_argument("-o", "--output", help="export BACKEND_DESIGN.md and artifacts into this folder")
+    d.add_argument("--force", action="store_true", help="overwrite exported files that were edited by hand")
+    d.add_argument("--format", action="append", choices=["md", "html"], default=None, help="document format(s)")
+    d.add_argument("-v", "--verbose", action="store_true", help="show progress on stderr")
+    d.set_defaults(func=_cmd_design)
+
+    s = sub.add_parser("schema", help="print the Design JSON Schema")
+    s.set_defaults(func=_cmd_schema)
+
+    l = sub.add_parser("lint", help="review a design.json and list findings")
+    l.add_argument("file", help="design.json, or - for standard input")
+    l.add_argument("--json", action="store_true")
+    l.add_argument("--suppress", action="append", default=[], metavar="ID[=REASON]", help="accept a finding")
+    l.set_defaults(func=_cmd_lint)
+
+    e = sub.add_parser("export", help="export a design.json as BACKEND_DESIGN.md and artifacts")
+    e.add_argument("file")
+    e.add_argument("directory")
+    e.add_argument("--force", action="store_true")
+    e.add_argument("--format", action="append", choices=["md", "html"], default=None)
+    e.set_defaults(func=_cmd_export)
+
+    m = sub.add_parser("map", help="draw a design.json's service map")
+    m.add_argument("file")
+    m.add_argument("--format", default="svg", choices=["svg", "png", "mermaid"])
+    m.add_argument("--direction", default="LR", choices=["LR", "TB", "RL", "BT"])
+    m.set_defaults(func=_cmd_map)
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "format", None) is None and args.command in ("design", "export"):
+            args.format = ["md"]
+        return args.func(args)
+    except DwarfError as err:
+        print(f"dwarf-nb: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("dwarf-nb: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # an internal failure: still one line, with where to report it
+        print(f"dwarf-nb: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

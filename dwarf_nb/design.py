@@ -1,0 +1,329 @@
+"""The Design: the one contract between agents, analyses, views and surfaces.
+
+Every agent (offline rules or Claude) returns a `Design`; everything downstream reads
+one. `Design.model_dump(mode="json")` is what the CLI prints and the store keeps, and
+`Design.model_validate()` reads it back losslessly.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+Style = Literal["modular_monolith", "microservices", "serverless", "event_driven"]
+ServiceKind = Literal["api", "worker", "scheduler", "gateway"]
+ComponentKind = Literal[
+    "relational_db",
+    "document_db",
+    "wide_column_db",
+    "key_value_store",
+    "graph_db",
+    "time_series_db",
+    "cache",
+    "message_broker",
+    "object_storage",
+    "search_index",
+    "cdn",
+    "load_balancer",
+    "api_gateway",
+    "analytics",
+    "read_replica",
+]
+DATASTORE_KINDS = frozenset(
+    {
+        "relational_db",
+        "document_db",
+        "wide_column_db",
+        "key_value_store",
+        "graph_db",
+        "time_series_db",
+        "cache",
+        "object_storage",
+        "search_index",
+        "analytics",
+        "read_replica",
+    }
+)
+ApiStyle = Literal["rest", "grpc", "graphql", "websocket", "none"]
+Mode = Literal["sync", "async"]
+Severity = Literal["error", "warning", "info"]
+
+
+class _Model(BaseModel):
+    # Unknown keys are an error so that a model's typo never silently disappears.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+def _slug(value: str, what: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError(
+            f"{what} {value!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter"
+        )
+    return value
+
+
+class Trait(_Model):
+    """A fact read from the requirements, with the text it came from."""
+
+    name: str
+    value: Any = None
+    evidence: str = ""
+
+
+class Endpoint(_Model):
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "GET"
+    path: str
+    summary: str = ""
+    entity: Optional[str] = None
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        if not v.startswith("/"):
+            raise ValueError(f"endpoint path {v!r} must start with '/'")
+        return v
+
+
+class Service(_Model):
+    name: str
+    kind: ServiceKind = "api"
+    responsibility: str = ""
+    language: str = ""
+    framework: str = ""
+    api_style: ApiStyle = "rest"
+    context: str = ""
+    public: bool = False
+    instances: int = Field(default=1, ge=1)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    publishes: list[str] = Field(default_factory=list)
+    consumes: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "service name")
+
+
+class Component(_Model):
+    name: str
+    kind: ComponentKind
+    technology: str = ""
+    purpose: str = ""
+    replica_of: Optional[str] = None
+    # A datastore deliberately shared by several services (lint DW01 respects it).
+    shared: bool = False
+    public: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "component name")
+
+
+class Edge(_Model):
+    source: str
+    target: str
+    protocol: str = "http"
+    mode: Mode = "sync"
+    label: str = ""
+    latency_ms: Optional[float] = None
+
+
+class EntityField(_Model):
+    name: str
+    type: str = "text"
+    nullable: bool = False
+    primary_key: bool = False
+    references: Optional[str] = None
+    unique: bool = False
+    indexed: bool = False
+
+
+class Entity(_Model):
+    name: str
+    fields: list[EntityField] = Field(default_factory=list)
+    owner: Optional[str] = None
+    store: Optional[str] = None
+    partition_by: Optional[str] = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "entity name")
+
+
+class Job(_Model):
+    name: str
+    trigger: str
+    service: Optional[str] = None
+    description: str = ""
+    retries: int = Field(default=3, ge=0)
+    backoff: str = "exponential"
+    dead_letter: Optional[str] = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "job name")
+
+
+class Option(_Model):
+    name: str
+    scores: dict[str, float] = Field(default_factory=dict)
+    note: str = ""
+
+
+class Decision(_Model):
+    title: str
+    topic: str = "other"  # style | language | database | broker | api_style | other
+    subject: Optional[str] = None  # the service or data need this decision is about
+    context: str = ""
+    drivers: list[str] = Field(default_factory=list)
+    weights: dict[str, float] = Field(default_factory=dict)
+    options: list[Option] = Field(default_factory=list)
+    chosen: str
+    consequences: list[str] = Field(default_factory=list)
+    status: Literal["proposed", "accepted", "superseded", "deprecated"] = "accepted"
+
+
+class Capacity(_Model):
+    users: Optional[float] = None
+    reads_per_second: float = 0.0
+    writes_per_second: float = 0.0
+    peak_rps: float = 0.0
+    peak_factor: float = 3.0
+    storage_gb_per_month: float = 0.0
+    storage_gb_total: float = 0.0
+    horizon_years: float = 1.0
+    bandwidth_mbps: float = 0.0
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class SLOs(_Model):
+    p95_latency_ms: float = 200.0
+    error_rate: float = 0.001
+    availability: float = 0.999
+
+
+class Design(_Model):
+    schema_version: int = SCHEMA_VERSION
+    name: str = "design"
+    summary: str = ""
+    requirements: str = ""
+    style: Style = "modular_monolith"
+    backend: str = "offline"
+    traits: list[Trait] = Field(default_factory=list)
+    services: list[Service] = Field(default_factory=list)
+    components: list[Component] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    jobs: list[Job] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+    capacity: Capacity = Field(default_factory=Capacity)
+    slos: SLOs = Field(default_factory=SLOs)
+    assumptions: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _slug(v, "design name")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Design":
+        names: dict[str, str] = {}
+        for what, items in (("service", self.services), ("component", self.components)):
+            for item in items:
+                if item.name in names:
+                    raise ValueError(f"name {item.name!r} is used twice ({names[item.name]} and {what})")
+                names[item.name] = what
+        for edge in self.edges:
+            for end in (edge.source, edge.target):
+                if end != "clients" and end not in names:
+                    raise ValueError(
+                        f"edge {edge.source} -> {edge.target}: {end!r} is not a service or component of this design"
+                    )
+        for comp in self.components:
+            if comp.replica_of is not None and names.get(comp.replica_of) != "component":
+                raise ValueError(f"component {comp.name!r} is a replica of unknown component {comp.replica_of!r}")
+        seen_entities: set[str] = set()
+        for ent in self.entities:
+            if ent.name in seen_entities:
+                raise ValueError(f"entity {ent.name!r} is defined twice")
+            seen_entities.add(ent.name)
+            if ent.owner is not None and names.get(ent.owner) != "service":
+                raise ValueError(f"entity {ent.name!r} is owned by unknown service {ent.owner!r}")
+            if ent.store is not None and names.get(ent.store) != "component":
+                raise ValueError(f"entity {ent.name!r} is stored in unknown component {ent.store!r}")
+        jobs: set[str] = set()
+        for job in self.jobs:
+            if job.name in jobs:
+                raise ValueError(f"job {job.name!r} is defined twice")
+            jobs.add(job.name)
+        return self
+
+    # -- lookups used across analyses and views -------------------------------------
+    def service(self, name: str) -> Service:
+        for s in self.services:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def component(self, name: str) -> Component:
+        for c in self.components:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def kinds(self) -> set[str]:
+        """Every component kind and service kind present (what the example set scores)."""
+        return {c.kind for c in self.components} | {s.kind for s in self.services}
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Design":
+        return cls.model_validate_json(text)
+
+    # -- conveniences: thin calls into analyses and views (imported lazily) -------------
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from .views.display import mimebundle
+
+        return mimebundle(self)
+
+    def tradeoffs(self, topic: str = "languages", weights: dict[str, float] | None = None):
+        """Tradeoff DataFrame(s) for 'languages', 'databases' or any decision topic."""
+        from .analysis.tradeoffs import tradeoff_table
+
+        return tradeoff_table(self, topic, weights=weights)
+
+    def lint(self, suppress: dict[str, str] | None = None):
+        from .analysis.lint import lint
+
+        return lint(self, suppress=suppress)
+
+    def diff(self, other: "Design"):
+        from .analysis.diff import diff
+
+        return diff(self, other)
+
+    def service_map(self, format: str = "svg", direction: str = "LR"):
+        from .views.service_map import render
+
+        return render(self, format=format, direction=direction)
+
+    def mermaid(self) -> str:
+        from .views.mermaid import flowchart
+
+        return flowchart(self)
+
+    def export(self, directory, force: bool = False, formats: tuple[str, ...] = ("md",)):
+        from .export import export
+
+        return export(self, directory, force=force, formats=formats)

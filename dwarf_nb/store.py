@@ -1,0 +1,152 @@
+"""Design history and the agent response cache, in one embedded SQLite file.
+
+Every design and refinement is a new version of its name, so a kernel restart loses
+nothing. The response cache keeps what a paid model call returned, and failures keep
+the requirements text (and any partial output) of a call that did not finish.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from .design import Design
+from .errors import InputError
+
+DEFAULT_PATH = Path(".dwarf") / "designs.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS designs (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created REAL NOT NULL,
+    backend TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created REAL NOT NULL,
+    backend TEXT NOT NULL,
+    requirements TEXT NOT NULL,
+    partial TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL
+);
+"""
+
+_REF = re.compile(r"^(?P<name>[A-Za-z_][\w-]*)(?:@v?(?P<version>\d+))?$")
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str
+    version: int
+    created: float
+    backend: str
+    note: str
+
+
+def parse_ref(ref: str) -> tuple[str, Optional[int]]:
+    """'shop' -> ('shop', None); 'shop@v2' or 'shop@2' -> ('shop', 2)."""
+    m = _REF.match(ref.strip())
+    if not m:
+        raise InputError(f"{ref!r} is not a design reference; write NAME or NAME@vN")
+    version = m.group("version")
+    return m.group("name"), int(version) if version else None
+
+
+class Store:
+    """A versioned design store in one SQLite file (created on first write)."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH):
+        self.path = Path(path)
+        self._conn: Optional[sqlite3.Connection] = None
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path)
+            self._conn.executescript(_SCHEMA)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- designs ---------------------------------------------------------------------
+    def save(self, design: Design, note: str = "") -> int:
+        """Store `design` as the next version of its name; returns that version number."""
+        db = self._db()
+        with db:
+            (latest,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM designs WHERE name = ?", (design.name,)).fetchone()
+            version = latest + 1
+            db.execute(
+                "INSERT INTO designs (name, version, created, backend, note, body) VALUES (?, ?, ?, ?, ?, ?)",
+                (design.name, version, time.time(), design.backend, note, design.model_dump_json()),
+            )
+        return version
+
+    def load(self, ref: str, version: Optional[int] = None) -> Design:
+        """The design `ref` ('shop' for the latest, 'shop@v2' for a version)."""
+        name, ref_version = parse_ref(ref)
+        version = version if version is not None else ref_version
+        db = self._db()
+        if version is None:
+            row = db.execute("SELECT body FROM designs WHERE name = ? ORDER BY version DESC LIMIT 1", (name,)).fetchone()
+        else:
+            row = db.execute("SELECT body FROM designs WHERE name = ? AND version = ?", (name, version)).fetchone()
+        if row is None:
+            known = ", ".join(self.names()) or "none yet"
+            what = f"{name}@v{version}" if version is not None else name
+            raise InputError(f"no design named {what!r} (known: {known})")
+        return Design.model_validate_json(row[0])
+
+    def names(self) -> list[str]:
+        return [r[0] for r in self._db().execute("SELECT DISTINCT name FROM designs ORDER BY name")]
+
+    def history(self, name: str) -> list[Version]:
+        rows = self._db().execute(
+            "SELECT name, version, created, backend, note FROM designs WHERE name = ? ORDER BY version", (name,)
+        ).fetchall()
+        if not rows:
+            raise InputError(f"no design named {name!r} (known: {', '.join(self.names()) or 'none yet'})")
+        return [Version(*r) for r in rows]
+
+    def latest_version(self, name: str) -> int:
+        return self.history(name)[-1].version
+
+    # -- agent response cache ---------------------------------------------------------
+    def cache_get(self, key: str) -> Optional[str]:
+        row = self._db().execute("SELECT body FROM responses WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def cache_put(self, key: str, body: str) -> None:
+        db = self._db()
+        with db:
+            db.execute("INSERT OR REPLACE INTO responses (key, created, body) VALUES (?, ?, ?)", (key, time.time(), body))
+
+    # -- failed calls: nothing the user wrote or paid for is lost ---------------------
+    def record_failure(self, backend: str, requirements: str, error: str, partial: str = "") -> int:
+        db = self._db()
+        with db:
+            cur = db.execute(
+                "INSERT INTO failures (created, backend, requirements, partial, error) VALUES (?, ?, ?, ?, ?)",
+                (time.time(), backend, requirements, partial, error),
+            )
+        return int(cur.lastrowid)
+
+    def failures(self) -> list[dict]:
+        cur = self._db().execute("SELECT id, created, backend, requirements, partial, error FROM failures ORDER BY id")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]

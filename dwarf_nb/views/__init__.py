@@ -1,0 +1,1 @@
+"""Views render a Design; they never call an agent."""

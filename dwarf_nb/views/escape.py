@@ -1,0 +1,54 @@
+"""Escaping for every format a design-derived string can land in.
+
+Names and texts in a Design may come from a model, so each view passes them through
+the function for its format instead of trusting them.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def html(value: object) -> str:
+    """Text safe inside HTML element content or a quoted attribute."""
+    return _html.escape(str(value), quote=True)
+
+
+def markdown(value: object) -> str:
+    """Inline Markdown text: markup characters are backslash-escaped, line breaks folded."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_cell(value: object) -> str:
+    """Text for a Markdown table cell (also escapes the column separator)."""
+    return markdown(value)
+
+
+def sql_identifier(name: str) -> str:
+    """A PostgreSQL identifier, always double-quoted so reserved words and odd names are safe."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def sql_literal(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def yaml_scalar(value: object) -> str:
+    """A YAML scalar that can never be read as another type or structure (JSON strings are YAML)."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def mermaid_label(value: object) -> str:
+    """Text for a Mermaid node or edge label inside double quotes."""
+    text = " ".join(str(value).split())
+    return _html.escape(text, quote=True).replace("#", "&#35;").replace("|", "&#124;")
+
+
+def mermaid_id(name: str) -> str:
+    """A Mermaid node id: letters, digits and underscores only."""
+    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", str(name))
