@@ -9,6 +9,8 @@ so `%load_ext dwarf_nb` stays fast.
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -29,6 +31,19 @@ def refine(current: "Design", request: str, backend: str = "offline", progress=N
     from .agents import check_text, get_agent
 
     return get_agent(backend, **options).refine(current, check_text(request), progress=progress)
+
+
+class _Package(types.ModuleType):
+    """Keeps `dwarf_nb.design` the function: importing the submodule design.py would
+    otherwise rebind the package attribute to the module, breaking `dw.design(...)`."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "design" and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str):

@@ -52,3 +52,15 @@ def mermaid_label(value: object) -> str:
 def mermaid_id(name: str) -> str:
     """A Mermaid node id: letters, digits and underscores only."""
     return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", str(name))
+
+
+def dot_label(*lines: object) -> str:
+    """A Graphviz label of one or more lines, shown literally.
+
+    dot reads backslash sequences, `&...;` entities and `<...>` (an HTML-like label) in
+    labels; each of them is neutralised, and lines are joined with dot's own line break.
+    """
+    from graphviz import escape, nohtml  # only the service map needs graphviz
+
+    parts = [escape(" ".join(str(line).split()).replace("&", "&amp;")) for line in lines]
+    return nohtml("\\n".join(parts))

@@ -1,0 +1,455 @@
+"""The Anthropic backend: the Dwarf persona designs (and refines) through the Messages API.
+
+How the answer is made structured. The model is forced to call one tool, `submit_design`,
+whose `input_schema` is the Design JSON schema (`tool_choice={"type": "tool", ...}`), and
+the streamed tool input is validated by the pydantic model. Structured outputs
+(`output_config.format`, `messages.parse(output_format=Design)`) were the alternative; they
+were not used because their strict schemas close every object (`additionalProperties:
+false`) while a Design holds open maps (option scores, decision weights) and a free-form
+`Trait.value` - the SDK's own `transform_schema(Design)` rejects it - and because the
+cross-references a Design must satisfy (edge ends, entity owners) are beyond any JSON
+schema anyway. A failed validation gets ONE repair round: the errors go back as an error
+`tool_result`; a second failure is an AgentError naming the first problem. Model output is
+only ever parsed as JSON and validated, never executed.
+
+Offline analyses. The offline designer's traits and capacity estimate are given to the
+model as context (it may correct them); if the model leaves the capacity or traits empty,
+the offline ones are filled in. The result has `backend="anthropic"` and the user's text as
+`requirements`.
+
+Cost and speed. The persona is a system block with `cache_control` (prompt caching, which
+also covers the tool schema before it); each call ends with a usage line (`last_usage`). A
+validated answer is kept in the store's response cache under sha256(model, agent file,
+prompt, schema version), so asking again costs nothing; `use_cache=False` asks anyway.
+With no `store`, the default one (`.dwarf/designs.db`) is used for the cache and for
+failures.
+
+Faults. No key is an InputError before any request. HTTP errors are retried by the SDK
+(`max_retries`, honouring retry-after) and then explained in one line (faults.py); a stream
+that breaks after it started is retried here, at most `max_retries` times. Timeouts and
+answers cut off at `max_tokens` say what to change. Every failed call records the text and
+any partial answer in the store. With `fallback="offline"`, an unreachable or overloaded
+API yields an offline design that says so. The key never appears in a message or the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Callable, Optional
+
+import anthropic
+import httpx2
+from pydantic import Field, ValidationError
+
+from ..design import SCHEMA_VERSION, SLUG, Capacity, Component, Decision, Design, Edge, Entity, Service, Style
+from ..errors import AgentError, InputError
+from ..store import Store
+from . import Progress, check_text, get_agent
+from .agentfile import load_agent_file
+from .faults import KEY_ENV, Unavailable, explain, scrub
+from .usage import Usage, resolve_model
+
+TOOL_NAME = "submit_design"
+# Fields dwarf_nb fills in itself; the model is not asked for them.
+_SERVER_FIELDS = ("requirements", "backend", "schema_version")
+_FALLBACKS = (None, "offline")
+# While a design streams in, a progress line is shown when its counts change, else once a second.
+_PROGRESS_EVERY_S = 1.0
+_CHARS_PER_TOKEN = 4  # rough, for the "so far" line only; the usage line has the real count
+_BROKEN_STREAM_BACKOFF_S = 0.5
+
+
+class _Answer(Design):
+    """What the model must fill in: a Design whose core parts may not be left out."""
+
+    name: str
+    summary: str
+    style: Style
+    services: list[Service] = Field(min_length=1)
+    components: list[Component]
+    edges: list[Edge]
+    entities: list[Entity]
+    decisions: list[Decision]
+    assumptions: list[str]
+
+
+@cache
+def design_tool() -> dict:
+    """The one tool the model must call: its input is a Design."""
+    schema = _Answer.model_json_schema()
+    schema["title"] = "Design"
+    for name in _SERVER_FIELDS:
+        schema["properties"].pop(name, None)
+    return {
+        "name": TOOL_NAME,
+        "description": (
+            "Submit the complete backend design. Names are lowercase slugs; every edge source and target "
+            "is a service or component of the design (or 'clients'); component kinds come from the schema's list."
+        ),
+        "input_schema": schema,
+    }
+
+
+class _NotADesign(Exception):
+    """The model's answer could not even be read as a design object."""
+
+
+@dataclass
+class _Reply:
+    """One streamed answer: what came back, enough to validate it or ask for a repair."""
+
+    text: str = ""
+    tool_id: Optional[str] = None
+    tool_input: Any = None  # the SDK's parse of the tool input
+    raw: str = ""  # the tool input exactly as streamed
+    json_error: Optional[str] = None
+    stop_reason: Optional[str] = None
+    usage: Usage = field(default_factory=lambda: Usage(""))
+
+    def data(self) -> dict:
+        if self.tool_id is None:
+            raise _NotADesign(f"the answer did not call the {TOOL_NAME} tool")
+        if self.json_error is not None:
+            raise _NotADesign(f"the tool input is not valid JSON ({self.json_error})")
+        try:
+            value = json.loads(self.raw) if self.raw else self.tool_input
+        except json.JSONDecodeError as err:
+            raise _NotADesign(f"the tool input is not valid JSON ({err.msg} at character {err.pos})") from None
+        if not isinstance(value, dict):
+            raise _NotADesign("the tool input is not a JSON object")
+        return value
+
+    def repair_turns(self, problems: list[str]) -> list[dict]:
+        """The assistant turn as it was, and a user turn listing what to fix."""
+        report = (
+            "The design you submitted is not valid:\n"
+            + "\n".join(f"- {p}" for p in problems)
+            + f"\nCall {TOOL_NAME} again with the complete, corrected design."
+        )
+        if self.tool_id is None:
+            said = self.text.strip() or "(no design)"
+            return [
+                {"role": "assistant", "content": [{"type": "text", "text": said}]},
+                {"role": "user", "content": report},
+            ]
+        sent = self.tool_input if isinstance(self.tool_input, dict) and self.json_error is None else {}
+        return [
+            {"role": "assistant", "content": [{"type": "tool_use", "id": self.tool_id, "name": TOOL_NAME, "input": sent}]},
+            {
+                "role": "user",
+                "content": [{"type": "tool_result", "tool_use_id": self.tool_id, "is_error": True, "content": report}],
+            },
+        ]
+
+
+class _BrokenStream(Exception):
+    """The stream started, then broke off (error event or dropped connection)."""
+
+    def __init__(self, cause: BaseException, reply: _Reply):
+        super().__init__(type(cause).__name__)
+        self.cause = cause
+        self.reply = reply
+
+
+def _problems(err: Exception) -> list[str]:
+    """'where: what' for each validation problem, as told to the model and the user."""
+    if isinstance(err, ValidationError):
+        return [f"{'.'.join(str(p) for p in e['loc']) or 'design'}: {_message(e)}" for e in err.errors()]
+    return [str(err)]
+
+
+def _message(error: dict) -> str:
+    # A model validator's own sentence reads better without pydantic's "Value error, " prefix.
+    cause = (error.get("ctx") or {}).get("error")
+    return str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
+
+
+def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
+    notes = {
+        "traits": [t.model_dump(mode="json") for t in offline.traits],
+        "capacity": offline.capacity.model_dump(mode="json"),
+    }
+    naming = f'Name the design "{name}".' if name else "Give the design a short slug name."
+    return (
+        "Design the backend for the requirements below.\n\n"
+        f"<requirements>\n{text}\n</requirements>\n\n"
+        "An offline analyser read these facts and figures from them (correct them where the requirements "
+        f"say otherwise):\n<offline_analysis>\n{json.dumps(notes, indent=1)}\n</offline_analysis>\n\n"
+        f"{naming} Answer by calling {TOOL_NAME} with the complete design."
+    )
+
+
+def _refine_prompt(current: Design, request: str) -> str:
+    body = current.model_dump(mode="json", exclude=set(_SERVER_FIELDS))
+    return (
+        "Here is the current design, made for the requirements below.\n\n"
+        f"<requirements>\n{current.requirements}\n</requirements>\n\n"
+        f"<design>\n{json.dumps(body, indent=1)}\n</design>\n\n"
+        f"Apply this change request:\n<change_request>\n{request}\n</change_request>\n\n"
+        f'Keep the name "{current.name}" and everything the request does not touch. '
+        f"Answer by calling {TOOL_NAME} with the complete updated design."
+    )
+
+
+def _count(items: Any) -> int:
+    return len(items) if isinstance(items, list) else 0
+
+
+def _finish(data: dict, *, name: Any, requirements: str, estimates: Design) -> Design:
+    """The model's design validated, with what dwarf_nb fills in itself; capacity and traits the
+    model left empty come from `estimates` (the offline analysis, or the design being refined)."""
+    data.update(name=name, requirements=requirements, backend="anthropic", schema_version=SCHEMA_VERSION)
+    made = Design.model_validate(_Answer.model_validate(data).model_dump())
+    return made.model_copy(
+        update={
+            "capacity": estimates.capacity if made.capacity == Capacity() else made.capacity,
+            "traits": made.traits or estimates.traits,
+        }
+    )
+
+
+class ClaudeAgent:
+    """Designs with Claude through the `anthropic` SDK; same two methods as the offline designer."""
+
+    backend = "anthropic"
+
+    def __init__(
+        self,
+        model: Optional[str] = None,
+        agent_file=None,
+        use_cache: bool = True,
+        store: Optional[Store] = None,
+        max_retries: int = 2,
+        timeout: float = 60.0,
+        fallback: Optional[str] = None,
+        api_key: Optional[str] = None,
+        base_url: Optional[str] = None,
+        max_tokens: int = 16_000,
+        **rest: Any,
+    ):
+        if rest:
+            raise InputError(f"unknown option(s) for the anthropic backend: {', '.join(sorted(rest))}")
+        if fallback not in _FALLBACKS:
+            raise InputError(f"fallback must be 'offline' or None, not {fallback!r}")
+        for what, value, low in (("max_retries", max_retries, 0), ("max_tokens", max_tokens, 1)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise InputError(f"{what} must be a whole number of at least {low}, not {value!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        self.agent = load_agent_file(agent_file)
+        self.model = resolve_model(model or self.agent.model)
+        self.use_cache = use_cache
+        self.max_retries = max_retries
+        self.timeout = float(timeout)
+        self.fallback = fallback
+        self.max_tokens = max_tokens
+        self.base_url = base_url
+        self._key = api_key
+        self._store = store
+        self.last_usage: Optional[Usage] = None
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"ClaudeAgent(model={self.model!r}, agent={self.agent.name!r})"
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store()
+        return self._store
+
+    # -- the two agent methods --------------------------------------------------------
+    def design(self, text: str, name: Optional[str] = None, progress: Progress = None) -> Design:
+        text = check_text(text)
+        if name is not None and not (isinstance(name, str) and SLUG.match(name)):
+            raise InputError(f"design name {name!r} must be a slug: lowercase letters, digits, '-' or '_'")
+        offline = get_agent("offline").design(text, name=name)
+
+        def build(data: dict) -> Design:
+            return _finish(data, name=name or data.get("name") or offline.name, requirements=text, estimates=offline)
+
+        return self._ask(_design_prompt(text, name, offline), build, text, progress, lambda: offline)
+
+    def refine(self, design: Design, request: str, progress: Progress = None) -> Design:
+        if not isinstance(design, Design):
+            raise InputError(f"refine needs a Design to change, not {type(design).__name__}")
+        request = check_text(request)
+
+        def build(data: dict) -> Design:
+            return _finish(data, name=design.name, requirements=design.requirements, estimates=design)
+
+        return self._ask(
+            _refine_prompt(design, request), build, request, progress, lambda: get_agent("offline").refine(design, request)
+        )
+
+    # -- one question to the model, with cache, repair round, faults and fallback ---------
+    def cache_key(self, prompt: str) -> str:
+        material = json.dumps([self.model, self.agent.text, prompt, SCHEMA_VERSION])
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def _ask(
+        self,
+        prompt: str,
+        build: Callable[[dict], Design],
+        user_text: str,
+        progress: Progress,
+        offline: Callable[[], Design],
+    ) -> Design:
+        say = progress or (lambda line: None)
+        key = self.cache_key(prompt)
+        if self.use_cache:
+            hit = self._cached(key)
+            if hit is not None:
+                self.last_usage = Usage(self.model, from_response_cache=True)
+                say(self.last_usage.line())
+                return hit
+        api_key = self._api_key()
+        usage = Usage(self.model)
+        partial = ""
+        messages: list[dict] = [{"role": "user", "content": prompt}]
+        say(f"asking {self.model} ({self.agent.name} agent)…")
+        try:
+            with self._client(api_key) as client:
+                for round_ in (1, 2):
+                    reply = self._stream(client, messages, say)
+                    usage += reply.usage
+                    partial = reply.raw or reply.text
+                    self._check_stop(reply)
+                    try:
+                        result = build(reply.data())
+                        break
+                    except (ValidationError, _NotADesign) as err:
+                        problems = _problems(err)
+                        if round_ == 2:
+                            raise AgentError(
+                                f"the model's design was still invalid after a repair round: {problems[0]}"
+                            ) from None
+                        say(f"the design had {len(problems)} problem(s), first {problems[0]}; asking the model to fix them")
+                        messages += reply.repair_turns(problems)
+        except AgentError as err:
+            partial = getattr(err, "partial", "") or partial
+            message = scrub(str(err), api_key)
+            self.last_usage = usage
+            self.store.record_failure(self.backend, user_text, message, scrub(partial, api_key))
+            if isinstance(err, Unavailable) and self.fallback == "offline":
+                say(f"Anthropic API unavailable, designed offline instead: {message}")
+                made = offline()
+                note = f"Designed by the offline rules because the Anthropic API was unavailable: {message}"
+                return made.model_copy(update={"backend": "offline", "assumptions": [*made.assumptions, note]})
+            raise type(err)(message) from None
+        self.last_usage = usage
+        say(usage.line())
+        self.store.cache_put(key, result.model_dump_json())
+        return result
+
+    def _cached(self, key: str) -> Optional[Design]:
+        body = self.store.cache_get(key)
+        if body is None:
+            return None
+        try:
+            return Design.model_validate_json(body)
+        except ValidationError:  # written by an older Design model: ask again
+            return None
+
+    def _api_key(self) -> str:
+        key = (self._key or os.environ.get(KEY_ENV) or "").strip()
+        if not key:
+            raise InputError(
+                f"no Anthropic API key: set {KEY_ENV} (or pass api_key=), or design without the API with --backend offline"
+            )
+        return key
+
+    def _client(self, api_key: str) -> anthropic.Anthropic:
+        return anthropic.Anthropic(
+            api_key=api_key, base_url=self.base_url, max_retries=self.max_retries, timeout=self.timeout
+        )
+
+    def _check_stop(self, reply: _Reply) -> None:
+        if reply.stop_reason == "max_tokens":
+            raise AgentError(
+                f"the model's answer was cut off at max_tokens={self.max_tokens}: "
+                "raise the agent's max_tokens option or simplify the requirements"
+            )
+        if reply.stop_reason == "refusal":
+            raise AgentError("the model declined to answer this request: rephrase the requirements")
+
+    # -- streaming ------------------------------------------------------------------------
+    def _stream(self, client: anthropic.Anthropic, messages: list[dict], say) -> _Reply:
+        """One answer, asking again (bounded) when the stream breaks off after it started."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                return self._stream_once(client, messages, say)
+            except _BrokenStream as broken:
+                if attempt == self.max_retries:
+                    raise self._explain(broken.cause, client, broken.reply.raw) from None
+                why = getattr(broken.cause, "type", None) or type(broken.cause).__name__
+                say(f"the answer broke off ({why}); asking again ({attempt + 1}/{self.max_retries})")
+                time.sleep(_BROKEN_STREAM_BACKOFF_S * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _explain(self, err: BaseException, client: anthropic.Anthropic, partial: str = "") -> AgentError:
+        error = explain(
+            err, model=self.model, timeout=self.timeout, retries=self.max_retries, base_url=str(client.base_url), key=client.api_key
+        )
+        error.partial = partial  # what had arrived, kept with the failure
+        return error
+
+    def _stream_once(self, client: anthropic.Anthropic, messages: list[dict], say) -> _Reply:
+        reply = _Reply(usage=Usage(self.model))
+        parts: list[str] = []
+        started = False
+        shown: tuple = ()
+        last_shown = time.monotonic()
+        try:
+            with client.messages.stream(
+                model=self.model,
+                max_tokens=self.max_tokens,
+                system=[{"type": "text", "text": self.agent.body, "cache_control": {"type": "ephemeral"}}],
+                tools=[design_tool()],
+                tool_choice={"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True},
+                messages=messages,
+            ) as stream:
+                started = True
+                try:
+                    for event in stream:
+                        if event.type == "content_block_start" and event.content_block.type == "tool_use":
+                            reply.tool_id = reply.tool_id or event.content_block.id
+                        elif event.type == "input_json":
+                            parts.append(event.partial_json)
+                            snap = event.snapshot if isinstance(event.snapshot, dict) else {}
+                            counts = tuple(_count(snap.get(k)) for k in ("services", "components", "edges"))
+                            now = time.monotonic()
+                            if counts != shown or now - last_shown >= _PROGRESS_EVERY_S:
+                                shown, last_shown = counts, now
+                                tokens = sum(map(len, parts)) // _CHARS_PER_TOKEN
+                                say(
+                                    f"{self.model} is writing: services {counts[0]}, components {counts[1]}, "
+                                    f"edges {counts[2]} so far (~{tokens:,} output tokens)"
+                                )
+                except ValueError:  # the SDK could not parse the streamed tool input as JSON
+                    reply.json_error = "the streamed JSON does not parse"
+                    snapshot = stream.current_message_snapshot
+                else:
+                    snapshot = stream.get_final_message()
+        except (anthropic.APIError, httpx2.HTTPError) as err:
+            reply.raw = "".join(parts)
+            broken = isinstance(err, anthropic.APIStatusError) and err.status_code == 200
+            dropped = isinstance(err, (httpx2.TransportError, anthropic.APIConnectionError)) and not isinstance(
+                err, (httpx2.TimeoutException, anthropic.APITimeoutError)
+            )
+            if started and (broken or dropped):
+                raise _BrokenStream(err, reply) from None
+            raise self._explain(err, client, reply.raw) from None
+        reply.raw = "".join(parts)
+        reply.stop_reason = snapshot.stop_reason
+        reply.usage = Usage.of(self.model, snapshot.usage)
+        for block in snapshot.content:
+            if block.type == "text":
+                reply.text += block.text
+            elif block.type == "tool_use" and block.id == reply.tool_id:
+                reply.tool_input = block.input
+        return reply

@@ -1,0 +1,85 @@
+"""What went wrong with a call to the Anthropic API, said in one line the user can act on.
+
+The SDK raises its own exception classes (and a broken stream surfaces raw transport
+errors); `explain()` turns any of them into an `AgentError`. Faults where the service was
+unreachable or busy become `Unavailable`, the only kind `fallback="offline"` may paper
+over: a rejected key or an unknown model is a setting to fix, not an outage to hide.
+No message ever contains the API key: `scrub()` removes it from anything the API echoes.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import anthropic
+import httpx2
+
+from ..errors import AgentError
+
+KEY_ENV = "ANTHROPIC_API_KEY"
+_MODEL_SETTING = "--model / %config DwarfMagics.model"
+_OFFLINE = "or use --backend offline"
+
+# One sentence per HTTP status; {model}, {detail} and {retries} are filled in by explain().
+_STATUS = {
+    400: "the Anthropic API rejected the request (400): {detail}",
+    401: f"the Anthropic API rejected the API key (401): check {KEY_ENV}",
+    402: "the Anthropic API refused the request for billing reasons (402): {detail}",
+    403: f"the API key in {KEY_ENV} may not use model {{model!r}} (403): {{detail}}",
+    404: "model {model!r} was not found by the Anthropic API (404): choose another with " + _MODEL_SETTING,
+    413: "the request is too large for the Anthropic API (413): shorten the requirements text",
+    429: "the Anthropic API is rate-limiting this key (429), still after {retries} retries: wait a minute and retry, " + _OFFLINE,
+    529: "the Anthropic API is overloaded (529), still after {retries} retries: try again later, " + _OFFLINE,
+}
+_SERVER_ERROR = "the Anthropic API failed ({status} {kind}) after {retries} retries: try again later, " + _OFFLINE
+# A status-200 stream that ends in an error event: the SDK does not retry these.
+_STREAM_ERROR = "the Anthropic API broke off its answer ({kind}) after {retries} retries: try again later, " + _OFFLINE
+_UNAVAILABLE_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
+
+
+class Unavailable(AgentError):
+    """The API could not be reached or was too busy: `fallback="offline"` may design offline instead."""
+
+
+def scrub(text: str, key: Optional[str]) -> str:
+    """`text` on one line, without the API key (should any server or proxy echo it)."""
+    line = " ".join(str(text).split())
+    if key:
+        line = line.replace(key, "[API key]")
+    return line
+
+
+def _detail(err: anthropic.APIStatusError) -> str:
+    return err.api_message or (err.type or "no details given")
+
+
+def explain(err: BaseException, *, model: str, timeout: float, retries: int, base_url: str, key: Optional[str]) -> AgentError:
+    """The AgentError to raise for `err`, an exception from the SDK or its transport."""
+    if isinstance(err, (anthropic.APITimeoutError, httpx2.TimeoutException)):
+        return Unavailable(
+            f"no answer from the Anthropic API within the {timeout:g} s timeout: raise the timeout "
+            "(timeout= / %config DwarfMagics.timeout) or simplify the requirements"
+        )
+    if isinstance(err, (anthropic.APIConnectionError, httpx2.TransportError)):
+        cause = err.__cause__ or err
+        return Unavailable(
+            scrub(
+                f"could not reach the Anthropic API at {base_url} ({type(cause).__name__}) after {retries} retries: "
+                f"check the network or ANTHROPIC_BASE_URL, {_OFFLINE}",
+                key,
+            )
+        )
+    if isinstance(err, anthropic.APIStatusError):
+        status = err.status_code
+        kind = err.type or "error"
+        if status == 200:
+            return Unavailable(scrub(_STREAM_ERROR.format(kind=kind, retries=retries), key))
+        template = _STATUS.get(status)
+        if template is None and status >= 500:
+            template = _SERVER_ERROR
+        if template is None:
+            template = "the Anthropic API answered {status} ({kind}): {detail}"
+        message = scrub(template.format(status=status, kind=kind, model=model, detail=_detail(err), retries=retries), key)
+        return Unavailable(message) if status in _UNAVAILABLE_STATUSES or status >= 500 else AgentError(message)
+    # Anything else from the SDK (a response it could not read, a credentials plug-in).
+    return AgentError(scrub(f"the Anthropic API call failed: {type(err).__name__}", key))

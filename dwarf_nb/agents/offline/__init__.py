@@ -1,0 +1,66 @@
+"""The embedded offline designer: deterministic rules from `dwarf_nb/knowledge`, no network.
+
+    OfflineDesigner().design(text, name=None, progress=None) -> Design
+    OfflineDesigner().refine(design, request, progress=None) -> Design
+
+The same text always gives the same design, byte for byte. Reading happens in
+`traits` and `numbers`, sizing in `analysis.capacity`, structure in `planner`, choices in
+`decisions`, the data model in `data_model`, and change requests in `refine`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from ...errors import InputError
+from .. import check_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ...design import Design
+
+Progress = Optional[Callable[[str], None]]
+_STOP = frozenset(
+    "a an the we our us i build building backend for of to and with that this is are be new needs need wants want "
+    "company system platform service services app application create design develop make which who its it in on "
+    "by from as at has have sells launching processes connects needs wants three two four five one".split()
+)
+
+
+def slug_name(text: str) -> str:
+    """A design name from the first meaningful words of the text ('design' when there are none)."""
+    words = [w for w in re.findall(r"[a-z][a-z0-9]*", text[:400].lower()) if w not in _STOP and len(w) > 1]
+    name = "-".join(words[:3])[:48].strip("-")
+    return name or "design"
+
+
+class OfflineDesigner:
+    """Rule-based designer; it takes no options (the knowledge files are its configuration)."""
+
+    def __init__(self, **options: Any):
+        if options:
+            raise InputError(f"the offline designer takes no options, got: {', '.join(sorted(options))}")
+
+    def design(self, text: str, name: Optional[str] = None, progress: Progress = None) -> "Design":
+        # Imported here so that `analysis.capacity` can use this package's readers without a cycle.
+        from .assemble import assemble
+        from .planner import plan
+        from .traits import read_profile
+
+        text = check_text(text)
+        say = progress or (lambda _line: None)
+        say("reading traits and numbers")
+        profile = read_profile(text)
+        say("sizing and planning the architecture")
+        p = plan(profile)
+        say("choosing languages, stores and APIs")
+        return assemble(text, name or slug_name(text), profile, p)
+
+    def refine(self, design: "Design", request: str, progress: Progress = None) -> "Design":
+        from .refine import apply
+
+        request = check_text(request)
+        (progress or (lambda _line: None))("applying the change request")
+        return apply(design, request)
+
+

@@ -1,0 +1,120 @@
+"""Assembles the Design from a Profile and a Plan: components with their technologies,
+services with languages and endpoints, entities, jobs, decisions, capacity and SLOs."""
+
+from __future__ import annotations
+
+from ...design import SLOs, Component, Design, Edge, Job, Service, Trait
+from .data_model import crud_endpoints, entities_for, extra_endpoint, parse_entity
+from .decisions import DEFAULT_CLOUD, api_decisions, language_decision, store_decision, style_decision
+from .planner import Plan
+from .traits import Profile
+
+
+def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
+    """The finished Design."""
+    decisions = [style_decision(profile, p.style, p.style_points)]
+    assumptions: list[str] = []
+    cloud = profile.cloud or DEFAULT_CLOUD
+    if profile.cloud is None:
+        assumptions.append(f"No cloud is mandated: managed {DEFAULT_CLOUD.upper()} services are named; each has a GCP and Azure equivalent.")
+    if profile.team is None:
+        assumptions.append("The team size is not stated: a single team of about 6 engineers is assumed.")
+    if not profile.skills:
+        assumptions.append("No language skills are stated: languages are chosen on workload fit alone.")
+
+    components: list[Component] = []
+    for c in p.components:
+        decision, tech = store_decision(profile, c["kind"], c["name"], c["purpose"])
+        if c["kind"] == "read_replica":
+            tech = store_decision(profile, "relational_db", c["name"], c["purpose"])[1] + " read replica"
+            decision = None
+        if decision is not None:
+            decisions.append(decision)
+        components.append(Component(name=c["name"], kind=c["kind"], technology=tech, purpose=c["purpose"],
+                                    replica_of=c.get("replica_of"), public=c.get("public", False),
+                                    shared=c.get("shared", False)))
+
+    services: list[Service] = []
+    owners = []
+    kinds_by_name = {c.name: c.kind for c in components}
+    for s in p.services:
+        decision, language, framework = language_decision(profile, s)
+        decisions.append(decision)
+        stores = {}
+        for store in s.stores:
+            stores.setdefault(kinds_by_name[store], store)
+        owners.append((s.name, s.contexts, stores))
+        services.append(Service(name=s.name, kind=s.kind, responsibility=s.responsibility, language=language,
+                                framework=framework, api_style=s.api_style if s.kind == "api" else "none",
+                                context=", ".join(c.name for c in s.contexts) or s.kind, public=s.public,
+                                instances=s.instances, publishes=s.publishes, consumes=s.consumes))
+    entities = entities_for(owners)
+    known = {e.name for e in entities}
+    for svc, planned in zip(services, p.services):
+        if svc.kind != "api":
+            continue
+        seen: set[tuple[str, str]] = set()
+        for ctx in planned.contexts:
+            lines = ctx.spec.get("entities", [])
+            eps = crud_endpoints(parse_entity(lines[0])[0]) if lines else []
+            eps += [extra_endpoint(line, known) for line in ctx.spec.get("endpoints", [])]
+            for ep in eps:
+                if (ep.method, ep.path) not in seen and (ep.entity is None or ep.entity in known):
+                    seen.add((ep.method, ep.path))
+                    svc.endpoints.append(ep)
+        if planned.api_style == "websocket" or any(c.spec.get("api_style") == "websocket" for c in planned.contexts):
+            if ("GET", "/ws") not in seen:
+                svc.endpoints.append(extra_endpoint("GET /ws", known))
+    decisions.extend(api_decisions(profile))
+
+    f = profile.figures
+    capacity = f.capacity()
+    ld = profile.load
+    slos = SLOs(p95_latency_ms=ld.latency_ms or 200.0, availability=p.availability)
+    if ld.latency_ms is None:
+        assumptions.append("No latency target is stated: p95 under 200 ms for API calls.")
+    if ld.availability is None:
+        assumptions.append(f"No availability target is stated: {p.availability:.1%} is assumed.")
+    if p.tiny:
+        assumptions.append("At this scale one instance with a managed database carries the load; background work uses a jobs table, not a broker.")
+    summary = _summary(name, p, profile, capacity, cloud)
+    design = Design(
+        name=name, summary=summary, requirements=text, style=p.style, backend="offline",
+        traits=_traits(profile), services=services, components=components,
+        edges=[Edge(**e) for e in p.edges], entities=entities, jobs=[Job(**j) for j in p.jobs],
+        decisions=decisions, capacity=capacity, slos=slos, assumptions=assumptions,
+    )
+    return design
+
+
+def _traits(profile: Profile) -> list[Trait]:
+    out = [Trait(name=k, value=True, evidence=v) for k, v in sorted(profile.traits.items())]
+    ld, f = profile.load, profile.figures
+    numeric = [
+        ("users", ld.users, ld.users_evidence), ("concurrent_users", ld.concurrent, ld.concurrent_evidence),
+        ("read_share", ld.read_share, ld.read_share_evidence), ("spike_factor", ld.spike_factor, ld.spike_evidence),
+        ("burst_peak_rps", ld.burst_peak, ld.burst_evidence), ("growth_per_year", ld.growth, ld.growth_evidence),
+        ("retention_years", None if ld.retention_s is None else (-1 if ld.retention_s == float("inf") else round(ld.retention_s / 3e7, 2)), ld.retention_evidence),
+        ("latency_ms", ld.latency_ms, ld.latency_evidence), ("availability", ld.availability, ld.availability_evidence),
+        ("budget_per_month", ld.budget_per_month, ld.budget_evidence), ("team_size", profile.team, profile.team_evidence),
+        ("squads", profile.squads, profile.team_evidence), ("cloud", profile.cloud, profile.cloud_evidence),
+    ]
+    out += [Trait(name=n, value=v, evidence=e) for n, v, e in numeric if v is not None]
+    if profile.skills:
+        out.append(Trait(name="languages", value=dict(sorted(profile.skills.items())), evidence=profile.team_evidence))
+    if profile.roles:
+        out.append(Trait(name="language_roles", value=dict(sorted(profile.roles.items())), evidence=profile.team_evidence))
+    for flow in ld.flows:
+        out.append(Trait(name=f"rate:{flow.noun}", value={"class": flow.cls, "avg_per_s": float(f"{flow.avg:.3g}"), "peak_per_s": float(f"{flow.peak:.3g}"),
+                                                         "bytes": flow.size, "peak_rule": flow.peak_rule}, evidence=flow.evidence))
+    return out
+
+
+def _summary(name, p, profile, capacity, cloud) -> str:
+    style = "modular monolith" if p.style == "modular_monolith" else "set of microservices"
+    svc = ", ".join(s.name for s in p.services)
+    parts = [f"A {style} ({svc}) on {cloud.upper()}",
+             f"sized for about {capacity.peak_rps:g} requests/s at peak ({capacity.reads_per_second:g} reads/s and {capacity.writes_per_second:g} writes/s on average)",
+             f"and {capacity.storage_gb_per_month:g} GB of new data a month"]
+    infra = sorted({k.replace('_', ' ') for k in p.kinds})
+    return "; ".join(parts) + ". Infrastructure: " + ", ".join(infra) + "."

@@ -1,0 +1,36 @@
+"""Loads the offline designer's knowledge files (`dwarf_nb/knowledge/*.toml`) once per process."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+
+@cache
+def load(name: str) -> dict:
+    """The parsed `knowledge/<name>.toml`."""
+    text = resources.files("dwarf_nb.knowledge").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def noun_classes() -> dict[str, str]:
+    """Every known noun (singular, lower case) -> its class (users, read, write, ...)."""
+    table: dict[str, str] = {}
+    for cls, nouns in load("quantities")["nouns"].items():
+        for noun in nouns:
+            table.setdefault(noun, cls)
+    return table
+
+
+def singular(word: str) -> str:
+    """A crude English singular, good enough for the nouns requirements use."""
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w

@@ -1,0 +1,763 @@
+"""Reads the quantities in a requirements text and what they say about load.
+
+Every number is read once, with its unit (a count, bytes, a duration, a share, a spike
+factor, a bit rate, money) and, for counts, the noun it counts and the period it is
+counted over. `read_load(text)` then ties them together into `Load`: streams of reads and
+writes per second, people, stored item sizes, retention, and the stated peak pattern,
+each with the sentence it came from. The capacity estimate is computed from a `Load`.
+
+All patterns are linear: the text is split into sentences once and each sentence is
+scanned with a few bounded regular expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .knowledge import load, noun_classes, singular
+
+SECOND, MINUTE, HOUR, DAY, WEEK = 1.0, 60.0, 3600.0, 86400.0, 7 * 86400.0
+MONTH = 2.5e6  # the back-of-the-envelope month
+YEAR = 12 * MONTH
+
+PERIODS = {
+    "s": SECOND, "sec": SECOND, "second": SECOND, "min": MINUTE, "minute": MINUTE,
+    "h": HOUR, "hr": HOUR, "hour": HOUR, "day": DAY, "night": DAY, "week": WEEK,
+    "month": MONTH, "year": YEAR, "yr": YEAR, "term": 4 * MONTH, "quarter": 3 * MONTH,
+}
+BYTES = {"b": 1, "byte": 1, "bytes": 1, "kb": 1e3, "kib": 1024, "mb": 1e6, "mib": 1024**2,
+         "gb": 1e9, "gib": 1024**3, "tb": 1e12, "tib": 1024**4, "pb": 1e15}
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
+          "bn": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12}
+BITRATES = {"kbps": 1e-3, "mbps": 1.0, "gbps": 1e3, "tbps": 1e6}
+WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12}
+FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s)")
+_QUANTITY = re.compile(
+    r"(?<![\w.,:])(?P<cur>[$€£])?"
+    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<num2>\d+(?:\.\d+)?)(?![\d,]))?"
+    r"|(?P<wnum>\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen)\b))"
+    r"(?:\s?(?P<word>thousand|million|billion|trillion|mln|bn)\b|(?P<short>[kKMBT]|bn)(?![A-Za-z0-9]))?"
+    r"(?:\s?-?\s?(?P<unit>bytes?|KB|kB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|B|ms|milliseconds?|msecs?|seconds?"
+    r"|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|%|percent|x|×"
+    r"|[KkMGT]bps|s|h)(?![A-Za-z0-9]))?",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'/-]*|\d|[,;:.()\[\]!?]")
+_STOPPERS = frozenset(
+    "per a an the in of at to for from with by on across each every are is was were be been "
+    "arrive arrives make makes making doing that which who while when where must should can "
+    "will may within under over during inside than as or".split()
+)
+_PERIOD_AFTER = re.compile(
+    r"(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
+    r"|\b(rps|qps|tps)\b",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
+_PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
+_EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+_READ_SHARE = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+(?:of\s+(?:them|these|those|which|all|the\s+)?\s*(?:\w+\s+){0,2}?)?(?:are\s+|being\s+)?"
+    r"(?P<what>reads?|writes?|read-only|lookups|browsing|views)\b",
+    re.IGNORECASE,
+)
+_RATIO = re.compile(
+    r"(?P<a>\d+(?:\.\d+)?)\s*(?:reads?\s+(?:per|for\s+every|to)\s+(?:each\s+|one\s+|1\s+)?write"
+    r"|:\s*(?P<b>\d+(?:\.\d+)?)\s+read[-/: ]?(?:to[- ])?write)",
+    re.IGNORECASE,
+)
+_RATIO_WORDS = re.compile(r"read[-/ ](?:to[- ])?write\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)", re.IGNORECASE)
+_FRACTION_SHARE = re.compile(
+    r"\b(?:a|one|two)\s+(?P<frac>half|third|quarter|fifth|tenth)s?\s+(?:of\s+(?:them|these|those|it|requests|traffic)\s+)?"
+    r"(?:are\s+)?(?P<what>[a-z-]+)",
+    re.IGNORECASE,
+)
+_WINDOW = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+[^.;]{0,60}?\b(?:in|inside|within|during|between)\s+"
+    r"(?:(?:the|a|an|its|our)\s+)?(?:(?P<count>\d+|two|three|four|five|six)\s+)?(?P<len>\d+(?:\.\d+)?)[- ]?"
+    r"(?P<unit>hour|hr|minute|min)s?\b(?:[- ]long)?(?:\s+[a-z-]+){0,2}?\s+(?:windows?|periods?|slots?|peaks?|blocks?)",
+    re.IGNORECASE,
+)
+_SPIKE = re.compile(
+    r"(?P<f>\d+(?:\.\d+)?)\s?(?:x|×|times)\b(?P<after>[^.;]{0,40})", re.IGNORECASE
+)
+_SPIKE_WORDS = re.compile(r"\b(peak|peaks|spike|spikes|surge|surges|burst|bursts|average|normal|busiest|usual|baseline)\b", re.IGNORECASE)
+_GROWTH = re.compile(
+    r"\b(?:(?P<word>doubl|tripl|quadrupl)(?:e|es|ing)|grow(?:s|ing)?\s+(?P<f>\d+(?:\.\d+)?)\s?(?:x|×|times|fold))\b"
+    r"[^.;]{0,40}?\b(?:within|in|by|over|after)\s+(?:a|one|the\s+next|(?P<n>\d+|two|three))?\s*(?P<unit>years?|months?)",
+    re.IGNORECASE,
+)
+_LATENCY_P = re.compile(
+    r"\bp(?P<p>9\d(?:\.\d+)?)\b[^.;]{0,40}?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>ms|milliseconds?|seconds?|s)\b"
+    r"|(?P<pct>9\d(?:\.\d+)?)\s?%\s+of\s+[^.;]{0,50}?(?:within|under|below|in\s+less\s+than|in)\s+"
+    r"(?P<v2>\d+(?:\.\d+)?)\s?(?P<u2>ms|milliseconds?|seconds?|s)\b",
+    re.IGNORECASE,
+)
+_LATENCY_PLAIN = re.compile(
+    r"\b(?:under|within|below|less\s+than|in)\s+(?P<v>\d+(?:\.\d+)?)\s?(?P<u>ms|milliseconds?)\b", re.IGNORECASE
+)
+_AVAILABILITY = re.compile(
+    r"(?P<v>9\d(?:\.\d+)?)\s?%\s*(?:[a-z-]+\s+){0,2}?(?:availab|uptime|up\b|sla)"
+    r"|(?:availability|uptime|sla)\s+(?:of\s+|target\s+(?:of\s+)?|is\s+|at\s+)?(?P<v2>9\d(?:\.\d+)?)\s?%",
+    re.IGNORECASE,
+)
+_USAGE = re.compile(
+    r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>minutes?|mins?|hours?|hrs?)\s+(?:a|per|each)\s+day", re.IGNORECASE
+)
+_BITRATE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>[KkMGT]bps)\b")
+_BURST_WINDOW = re.compile(
+    r"\b(?:first|within|in|during|over)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
+    re.IGNORECASE,
+)
+
+
+def _words(name: str) -> list[str]:
+    return load("quantities")[name]["words"] if "words" in load("quantities")[name] else []
+
+
+@dataclass
+class Quantity:
+    """One number in the text, as written, with what the reader made of it."""
+
+    value: float
+    kind: str  # count | bytes | seconds | percent | factor | bitrate | money
+    start: int
+    end: int
+    sentence: int
+    noun: Optional[str] = None
+    cls: Optional[str] = None
+    period: Optional[float] = None
+    per_noun: Optional[str] = None
+    each_of: Optional[str] = None  # "each <noun> has N": N per <noun>
+    each: bool = False  # a multiplier of the count before it
+    qualifiers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Flow:
+    """A stream of requests or records: average and peak per second, and its record size."""
+
+    noun: str
+    cls: str  # read | write | mixed | notify
+    avg: float
+    peak: float
+    evidence: str
+    size: Optional[float] = None  # bytes per record, when stated
+    peak_rule: str = "default"  # stated | window | factor | burst | default
+    retention_s: Optional[float] = None
+
+
+@dataclass
+class Load:
+    """Everything the text says about load, in numbers, with evidence for each."""
+
+    flows: list[Flow] = field(default_factory=list)
+    users: Optional[float] = None
+    users_kind: str = ""  # daily_active | monthly_active | registered | concurrent | plain
+    users_evidence: str = ""
+    users_later: Optional[float] = None  # the user count the text expects after growth
+    concurrent: Optional[float] = None
+    concurrent_evidence: str = ""
+    read_share: Optional[float] = None
+    read_share_evidence: str = ""
+    spike_factor: Optional[float] = None
+    spike_evidence: str = ""
+    burst_peak: Optional[float] = None
+    burst_write_share: Optional[float] = None
+    burst_evidence: str = ""
+    growth: Optional[float] = None  # factor per year
+    growth_evidence: str = ""
+    per_user_bytes: Optional[float] = None
+    static_bytes: float = 0.0
+    static_evidence: list[str] = field(default_factory=list)
+    retention_s: Optional[float] = None  # the longest stated retention (inf = forever)
+    retention_evidence: str = ""
+    usage_s_per_day: Optional[float] = None
+    bitrate_mbps: Optional[float] = None
+    bitrate_evidence: str = ""
+    latency_ms: Optional[float] = None
+    latency_evidence: str = ""
+    availability: Optional[float] = None
+    availability_evidence: str = ""
+    budget_per_month: Optional[float] = None
+    budget_evidence: str = ""
+
+
+MAX_SENTENCE = 2000
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut into sentences (blank lines and list items also cut).
+
+    A run-on "sentence" longer than MAX_SENTENCE characters is cut into pieces so that
+    the per-sentence scans stay linear in the length of the text.
+    """
+    out = []
+    for s in _SENTENCE.split(text):
+        s = s.strip() if s else ""
+        while len(s) > MAX_SENTENCE:
+            cut = s.rfind(" ", 0, MAX_SENTENCE)
+            cut = cut if cut > 0 else MAX_SENTENCE
+            out.append(s[:cut])
+            s = s[cut:].strip()
+        if s:
+            out.append(s)
+    return out
+
+
+def evidence(sentence: str, limit: int = 200) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def _number(m: re.Match) -> float:
+    if m.group("wnum"):
+        value = float(WORD_NUMBERS[m.group("wnum").lower()])
+    else:
+        value = float(m.group("num").replace(",", ""))
+        if m.group("num2"):
+            value = (value + float(m.group("num2"))) / 2
+    scale = m.group("word") or m.group("short")
+    if scale:
+        value *= SCALES[scale.lower()]
+    return value
+
+
+def _classify(m: re.Match, value: float) -> tuple[str, float]:
+    if m.group("cur"):
+        return "money", value
+    unit = (m.group("unit") or "").lower()
+    if not unit:
+        return "count", value
+    if unit in BYTES:
+        # "5B" with no space and no scale already read as billions above; a spaced B is bytes.
+        return "bytes", value * BYTES[unit]
+    if unit in ("%", "percent"):
+        return "percent", value
+    if unit in ("x", "×"):
+        return "factor", value
+    if unit in BITRATES:
+        return "bitrate", value * BITRATES[unit]
+    if unit in ("ms", "msec", "msecs") or unit.startswith("millisecond"):
+        return "seconds", value / 1000
+    base = unit.rstrip("s") if unit not in ("s",) else "s"
+    base = {"min": "minute", "sec": "second", "hr": "hour", "yr": "year"}.get(base, base)
+    return "seconds", value * PERIODS.get(base, 1.0)
+
+
+def _noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[str], int]:
+    """The head noun right after a number (the last known noun before a stop word)."""
+    tokens: list[str] = []
+    consumed = 0
+    for tm in _TOKEN.finditer(text):
+        tok = tm.group(0)
+        if not tok[0].isalpha():
+            break
+        low = tok.lower()
+        if low in _STOPPERS or len(tokens) >= 6:
+            break
+        tokens.append(low)
+        consumed = tm.end()
+    noun = None
+    for i, tok in enumerate(tokens):
+        pair = f"{tokens[i - 1]} {singular(tok)}" if i else None
+        if pair and pair in classes:
+            noun = pair
+            continue
+        for cand in (singular(tok), singular(tok.split("-")[-1]), singular(tok.split("/")[-1])):
+            if cand in classes:
+                noun = cand
+                break
+    return noun, tokens, consumed
+
+
+def _has_any(text: str, words: list[str]) -> bool:
+    low = f" {text.lower()} "
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in words)
+
+
+def scan(text: str) -> tuple[list[str], list[Quantity]]:
+    """Every quantity in the text, sentence by sentence."""
+    classes = noun_classes()
+    quals = load("quantities")["qualifiers"]
+    sents = sentences(text)
+    found: list[Quantity] = []
+    for si, sent in enumerate(sents):
+        prev_end = 0
+        prev_count_end = 0
+        mine: list[Quantity] = []
+        for m in _QUANTITY.finditer(sent):
+            value = _number(m)
+            kind, value = _classify(m, value)
+            q = Quantity(value=value, kind=kind, start=m.start(), end=m.end(), sentence=si)
+            clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
+            prefix = sent[max(clause_start, prev_end): m.start()]
+            if kind == "count":
+                after = sent[m.end(): m.end() + 120]
+                noun, tokens, used = _noun_after(after, classes)
+                nxt = _QUANTITY.search(sent, m.end() + used) if used < len(after) else None
+                window_end = min(len(sent), nxt.start() if nxt else len(sent), m.end() + used + 70)
+                semi = sent.find(";", m.end(), window_end)
+                if semi != -1:
+                    window_end = semi
+                rest = sent[m.end() + used: window_end]
+                q.noun = noun
+                q.cls = classes.get(noun) if noun else None
+                pm = _PERIOD_AFTER.search(rest)
+                if noun in ("rps", "qps", "tps"):
+                    q.noun, q.cls, q.period = "request", "mixed", SECOND
+                elif pm and pm.group(2):
+                    q.period = SECOND
+                    q.noun, q.cls = q.noun or "request", q.cls or "mixed"
+                elif pm:
+                    q.period = PERIODS[pm.group(1).lower()]
+                elif q.cls not in (None, "users", "item", "emitter"):
+                    bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m.start()])
+                    if bm:
+                        q.period = PERIODS[bm.group(1).lower()]
+                pn = _PER_NOUN.match(rest)
+                if pn:
+                    cand = singular(pn.group(1))
+                    if cand not in PERIODS and cand not in ("sec", "s"):
+                        q.per_noun = cand
+                phrase = " ".join(tokens)
+                near_prefix = prefix[-40:]
+                if _has_any(near_prefix + " " + phrase, quals["daily_active"][:3]):
+                    q.qualifiers.add("daily_active")
+                elif _has_any(near_prefix + " " + phrase, quals["monthly_active"][:3]):
+                    q.qualifiers.add("monthly_active")
+                if _has_any(phrase + " " + rest[:40], quals["concurrent"]):
+                    q.qualifiers.add("concurrent")
+                if _has_any(near_prefix + " " + phrase, quals["registered"]):
+                    q.qualifiers.add("registered")
+                if _has_any(rest[:40] + " " + near_prefix[-20:], quals["growth"]):
+                    q.qualifiers.add("growth")
+                clause_prefix = sent[clause_start: m.start()]
+                last_peak = max((clause_prefix.lower().rfind(w) for w in quals["peak"]), default=-1)
+                last_base = max((clause_prefix.lower().rfind(w) for w in quals["baseline"] + ["average"]), default=-1)
+                if (last_peak > last_base) or re.search(r"\bat\s+(?:the\s+)?peak\b", rest[:40], re.IGNORECASE):
+                    q.qualifiers.add("peak")
+                if last_base > last_peak and _has_any(clause_prefix, quals["baseline"]):
+                    q.qualifiers.add("baseline")
+                since = sent[prev_count_end: m.start()]
+                em = None
+                for em in _EACH.finditer(since):
+                    pass
+                word = singular(em.group(1) or "") if em is not None else ""
+                if em is not None and (not word or word in classes or word.endswith(("ing", "ed")) or " of" in em.group(0).lower()):
+                    q.each = True
+                    if word in classes and classes[word] != "users":
+                        q.each_of = word
+                    elif re.search(r"(\w+)'s\b", since[em.start():]):
+                        q.each_of = singular(re.search(r"(\w+)'s\b", since[em.start():]).group(1))
+                prev_count_end = m.end() + used
+            mine.append(q)
+            prev_end = m.end()
+        found.extend(mine)
+    return sents, found
+
+
+def _size_owner(sent: str, q: Quantity, counts: list[Quantity], classes: dict[str, str]) -> Optional[str]:
+    """The noun a stated size belongs to: 'a 200-byte reading', 'photos averaging 1 MB', '150 bytes per update'."""
+    after = sent[q.end: q.end + 40]
+    pm = _PER_NOUN.match(after)
+    if pm:
+        return singular(pm.group(1))
+    head = re.match(r"\s*-?\s*([A-Za-z-]+)(?:\s+([A-Za-z-]+))?", after)
+    if head:
+        for word in (head.group(2), head.group(1)):
+            if word and classes.get(singular(word)) not in (None, "users"):
+                return singular(word)
+    before = sent[max(0, q.start - 120): q.start]
+    if re.search(r"\bper\s+(user|account|customer|member|tenant|player|student|patient)\s+(?:is\s+|of\s+)?(?:under\s+|about\s+|around\s+|up\s+to\s+|roughly\s+|~)?$", before, re.IGNORECASE):
+        return "__per_user__"
+    near = re.split(r"[;,.]", sent[max(0, q.start - 30): q.start])[-1]
+    owner = _last_noun(near, classes)
+    if owner:
+        return owner
+    previous = [c for c in counts if c.end <= q.start and c.noun and c.cls not in ("users",)]
+    if previous:
+        return previous[-1].noun
+    return _last_noun(before, classes)
+
+
+def _last_noun(text: str, classes: dict[str, str]) -> Optional[str]:
+    owner = None
+    for tm in _TOKEN.finditer(text):
+        tok = tm.group(0)
+        if tok[0].isalpha() and classes.get(singular(tok)) not in (None, "users", "emitter"):
+            owner = singular(tok)
+    return owner
+
+
+def read_load(text: str) -> Load:
+    """The load the text describes (see the module docstring)."""
+    classes = noun_classes()
+    quals = load("quantities")
+    sents, qs = scan(text)
+    out = Load()
+    by_sentence: dict[int, list[Quantity]] = {}
+    for q in qs:
+        by_sentence.setdefault(q.sentence, []).append(q)
+
+    # -- sizes: noun -> bytes, per-user bytes ------------------------------------------
+    sizes: dict[str, float] = {}
+    max_sizes: dict[str, float] = {}
+    for si, items in by_sentence.items():
+        sent = sents[si]
+        counts = [q for q in items if q.kind == "count"]
+        for q in items:
+            if q.kind != "bytes":
+                continue
+            owner = _size_owner(sent, q, counts, classes)
+            if owner is None:
+                continue
+            capped = re.search(r"\b(?:up\s+to|max(?:imum)?|at\s+most|no\s+more\s+than|limit)\s*$", sent[max(0, q.start - 20): q.start], re.IGNORECASE)
+            if owner == "__per_user__":
+                out.per_user_bytes = q.value
+            elif capped:
+                max_sizes.setdefault(owner, q.value)
+            else:
+                sizes.setdefault(owner, q.value)
+
+    def size_of(noun: str) -> Optional[float]:
+        for key in (noun, noun.split()[-1]):
+            if key in sizes:
+                return sizes[key]
+        return None
+
+    # -- people -----------------------------------------------------------------------
+    users: list[tuple[int, Quantity]] = []
+    rank = {"daily_active": 0, "monthly_active": 1, "plain": 2, "registered": 2}
+    for q in qs:
+        if q.kind == "count" and q.cls == "users" and q.value >= 1:
+            kind = next((k for k in ("daily_active", "monthly_active", "registered") if k in q.qualifiers), "plain")
+            if "concurrent" in q.qualifiers:
+                if out.concurrent is None or q.value > out.concurrent:
+                    out.concurrent, out.concurrent_evidence = q.value, evidence(sents[q.sentence])
+                continue
+            if "growth" in q.qualifiers:
+                continue
+            users.append((rank[kind], q))
+    if users:
+        users.sort(key=lambda t: (t[0], -t[1].value))
+        best = users[0][1]
+        out.users, out.users_kind = best.value, next(k for k, v in rank.items() if v == users[0][0])
+        out.users_evidence = evidence(sents[best.sentence])
+        later = [q for q in qs if q.kind == "count" and "growth" in q.qualifiers and (q.cls in (None, "users")) and q.value > best.value and q.sentence == best.sentence]
+        if later:
+            out.users_later = max(q.value for q in later)
+
+    # -- usage minutes a day, bit rates, latency, availability, budget -----------------
+    for si, sent in enumerate(sents):
+        um = _USAGE.search(sent)
+        if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
+            out.usage_s_per_day = _classify_duration(um.group("v"), um.group("u"))
+        bm = _BITRATE.search(sent)
+        if bm and out.bitrate_mbps is None:
+            out.bitrate_mbps = float(bm.group("v")) * BITRATES[bm.group("u").lower()]
+            out.bitrate_evidence = evidence(sent)
+        for lm in _LATENCY_P.finditer(sent):
+            v, u = (lm.group("v"), lm.group("u")) if lm.group("v") else (lm.group("v2"), lm.group("u2"))
+            ms = float(v) * (1 if u.lower().startswith("m") else 1000)
+            if ms <= 10000 and (out.latency_ms is None or ms < out.latency_ms):
+                out.latency_ms, out.latency_evidence = ms, evidence(sent)
+        if out.latency_ms is None or not _LATENCY_P.search(out.latency_evidence):
+            for lm in _LATENCY_PLAIN.finditer(sent):
+                ms = float(lm.group("v"))
+                if out.latency_ms is None or ms < out.latency_ms:
+                    out.latency_ms, out.latency_evidence = ms, evidence(sent)
+        am = _AVAILABILITY.search(sent)
+        if am:
+            v = float(am.group("v") or am.group("v2")) / 100
+            if 0.9 <= v < 1 and (out.availability is None or v > out.availability):
+                out.availability, out.availability_evidence = v, evidence(sent)
+        for q in by_sentence.get(si, []):
+            if q.kind == "money" and re.search(r"\b(budget|cost|spend|hosting|bill)", sent, re.IGNORECASE):
+                per = 12 if re.search(r"\b(per|a)\s+year|annual", sent[q.end: q.end + 30], re.IGNORECASE) else 1
+                out.budget_per_month, out.budget_evidence = q.value / per, evidence(sent)
+
+    # -- shares, spikes, growth --------------------------------------------------------
+    for si, sent in enumerate(sents):
+        for rm in _READ_SHARE.finditer(sent):
+            share = float(rm.group("pct")) / 100
+            if share <= 1:
+                is_read = not rm.group("what").lower().startswith("write")
+                out.read_share = share if is_read else 1 - share
+                out.read_share_evidence = evidence(sent)
+        for rm in list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)):
+            a = float(rm.group("a"))
+            b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
+            if a > 0 and b > 0:
+                out.read_share = a / (a + b)
+                out.read_share_evidence = evidence(sent)
+        for sm in _SPIKE.finditer(sent):
+            context = sent[max(0, sm.start() - 40): sm.start()] + sm.group("after")
+            factor = float(sm.group("f"))
+            if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
+                out.spike_factor, out.spike_evidence = factor, evidence(sent)
+        gm = _GROWTH.search(sent)
+        if gm:
+            factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
+            n = gm.group("n")
+            n = float(WORD_NUMBERS.get(n.lower(), n)) if n else 1.0
+            years = n if gm.group("unit").lower().startswith("year") else n / 12
+            out.growth, out.growth_evidence = factor ** (1 / years) if years > 0 else factor, evidence(sent)
+
+    # -- retention ---------------------------------------------------------------------
+    retention_words = quals["retention"]["words"]
+    retained: list[tuple[float, str, int, int]] = []
+    forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
+    for si, sent in enumerate(sents):
+        for fm in forever.finditer(sent):
+            retained.append((float("inf"), sent, si, fm.start()))
+        if not _has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
+            continue
+        for q in by_sentence.get(si, []):
+            if q.kind == "seconds" and q.value >= DAY:
+                before = sent[max(0, q.start - 14): q.start].lower()
+                if re.search(r"\b(within|in|under|after|every|first|last)\s+$", before):
+                    continue
+                retained.append((q.value, sent, si, q.start))
+    if retained:
+        longest = max(retained, key=lambda r: r[0])
+        out.retention_s, out.retention_evidence = longest[0], evidence(longest[1])
+
+    # -- flows -------------------------------------------------------------------------
+    counts = [q for q in qs if q.kind == "count"]
+    _inherit_periods(counts, sents)
+    flows: dict[str, Flow] = {}
+    derived: list[tuple[Quantity, str]] = []
+
+    def add(flow: Flow) -> None:
+        known = flows.get(flow.noun)
+        if known is None or flow.avg > known.avg:
+            flows[flow.noun] = flow
+
+    windows = _windows(sents)
+    for q in counts:
+        sent = sents[q.sentence]
+        if q.each or q.per_noun:
+            derived.append((q, sent))
+            continue
+        if q.period is None:
+            continue
+        noun, cls = q.noun, q.cls
+        if noun is None:
+            noun = _noun_before(sent, q.start, classes)
+            cls = classes.get(noun) if noun else None
+        if cls in (None, "users", "emitter", "item") or "growth" in q.qualifiers:
+            continue
+        rate = q.value / q.period
+        flow = Flow(noun=noun, cls=cls, avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun))
+        if q.sentence in windows:
+            factor, _ = windows[q.sentence]
+            flow.peak, flow.peak_rule = rate * factor * q.period / DAY if q.period >= DAY else rate * factor, "window"
+        elif "peak" in q.qualifiers:
+            flow.peak_rule = "stated"
+        elif "baseline" in q.qualifiers:
+            flow.peak_rule = "baseline"
+        add(flow)
+
+    # Periodic emitters: "each device sends a reading every 10 seconds".
+    for si, sent in enumerate(sents):
+        for q in by_sentence.get(si, []):
+            if q.kind != "seconds" or q.value > 6 * HOUR:
+                continue
+            if not re.search(r"\bevery\s+$", sent[max(0, q.start - 8): q.start], re.IGNORECASE):
+                continue
+            if not _has_any(sent[: q.start], quals["emission"]["verbs"]):
+                continue
+            count, peak, ev = _emitters(si, sents, by_sentence, out)
+            if not count:
+                continue
+            noun = _emitted_noun(sent[: q.start], classes) or "update"
+            rate = count / q.value
+            flow = Flow(noun=noun, cls="write", avg=rate / (3 if peak else 1), peak=rate if peak else rate * 3,
+                        evidence=evidence(sent + (" " + ev if ev and ev not in sent else "")),
+                        size=_size_in(by_sentence.get(si, []), sent, q) or size_of(noun),
+                        peak_rule="stated" if peak else "default")
+            add(flow)
+
+    # Multipliers: "each producing 5 ledger entries", "webhooks (3 per payment)", "1% of messages carry a file".
+    for q, sent in derived:
+        base_flow = None
+        if q.per_noun:
+            base_flow = flows.get(q.per_noun)
+            if base_flow is None and classes.get(q.per_noun) == "users" and q.period:
+                base_users = _users_in(q.sentence, by_sentence) or out.users
+                if base_users:
+                    noun = q.noun or "request"
+                    rate = base_users * q.value / q.period
+                    add(Flow(noun=noun, cls=classes.get(noun, "mixed"), avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun)))
+                continue
+        else:
+            previous = [c for c in counts if c.sentence == q.sentence and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
+            base = previous[-1] if previous else None
+            if q.each_of and q.each_of in flows:
+                base_flow = flows[q.each_of]
+            elif base is not None and base.noun in flows:
+                base_flow = flows[base.noun]
+            elif base is not None and base.cls == "users" and q.period and q.noun:
+                rate = base.value * q.value / q.period
+                add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
+                continue
+            elif base is not None and base.cls == "users" and "concurrent" in base.qualifiers:
+                wm = _BURST_WINDOW.search(sent)
+                if wm:
+                    seconds = _classify_duration(wm.group("v"), wm.group("u"))
+                    out.burst_peak = base.value * q.value / seconds
+                    out.burst_evidence = evidence(sent)
+                    fm = _FRACTION_SHARE.search(sent)
+                    if fm and re.match(r"(add|drop|write|update|change|post|book|order|purchas|submit|regist|enrol)", fm.group("what"), re.IGNORECASE):
+                        out.burst_write_share = FRACTIONS[fm.group("frac").lower()]
+                continue
+            elif q.each_of and (q.each_of in classes) and classes[q.each_of] == "item":
+                statics = [c for c in counts if c.noun == q.each_of and c.period is None and not c.each]
+                if statics and q.noun:
+                    per = size_of(q.noun) or (sizes.get(q.noun) if q.noun else None)
+                    if per:
+                        total = statics[0].value * q.value * per
+                        out.static_bytes += total
+                        out.static_evidence.append(evidence(sent))
+                continue
+        if base_flow is None or not q.noun and not base_flow:
+            continue
+        noun = q.noun or _noun_before(sent, q.start, classes) or "record"
+        cls = classes.get(noun) or ("notify" if noun in ("recipient",) else "write")
+        if noun == base_flow.noun:
+            continue
+        add(Flow(noun=noun, cls=cls, avg=base_flow.avg * q.value, peak=base_flow.peak * q.value,
+                 evidence=evidence(sent), size=size_of(noun) or (_size_after(sents, q) if q.each else None),
+                 peak_rule=base_flow.peak_rule))
+
+    # "1% of messages carry a file averaging 1 MB"
+    for si, sent in enumerate(sents):
+        for pm in re.finditer(r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+(?:an?\s+|one\s+)?(?P<what>[a-z-]+)", sent, re.IGNORECASE):
+            base = flows.get(singular(pm.group("noun")))
+            what = singular(pm.group("what"))
+            if base is None or what == base.noun:
+                continue
+            share = float(pm.group("pct")) / 100
+            add(Flow(noun=what, cls=classes.get(what, "write"), avg=base.avg * share, peak=base.peak * share,
+                     evidence=evidence(sent), size=size_of(what), peak_rule=base.peak_rule))
+
+    # A static archive: "a 15-year archive of 1.2 million articles" -> articles x article size.
+    for q in counts:
+        if q.period is None and not q.each and q.cls in ("write", "item") and q.noun and size_of(q.noun) and q.noun not in ("request",):
+            if q.noun in flows and flows[q.noun].avg * YEAR > q.value:
+                continue
+            out.static_bytes += q.value * size_of(q.noun)
+            out.static_evidence.append(evidence(sents[q.sentence]))
+
+    # Concurrent viewers from daily users and minutes a day; their periodic writes.
+    if out.concurrent is None and out.users and out.usage_s_per_day:
+        daily = out.users if out.users_kind in ("daily_active", "") else out.users * 0.25
+        out.concurrent = daily * out.usage_s_per_day / DAY
+        out.concurrent_evidence = out.users_evidence
+
+    # Retention attached to a flow by its noun: the first retention stated after the noun.
+    for flow in flows.values():
+        for si in sorted({r[2] for r in retained}):
+            nm = re.search(rf"\b{re.escape(flow.noun.split()[-1][:5])}", sents[si], re.IGNORECASE)
+            if nm:
+                here = sorted((r for r in retained if r[2] == si), key=lambda r: (r[3] < nm.start(), abs(r[3] - nm.start())))
+                flow.retention_s = here[0][0]
+
+    out.flows = sorted(flows.values(), key=lambda f: (-f.avg, f.noun))
+    return out
+
+
+def _classify_duration(value: str, unit: str) -> float:
+    unit = unit.lower().rstrip("s")
+    unit = {"min": "minute", "hr": "hour", "sec": "second"}.get(unit, unit)
+    return float(value) * PERIODS.get(unit, 1.0)
+
+
+def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
+    """'60 million submissions and 150 million views per day': the first count shares the period."""
+    for i, q in enumerate(counts):
+        if q.period is not None or q.cls in (None, "users", "item", "emitter") or q.each:
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(counts):
+                other = counts[j]
+                if other.sentence != q.sentence or other.period is None or other.cls in ("users", "item", "emitter"):
+                    continue
+                lo, hi = sorted((q.end, other.start)) if j > i else sorted((other.end, q.start))
+                between = sents[q.sentence][lo:hi]
+                if len(between) < 100 and ";" not in between:
+                    q.period = other.period
+                    break
+
+
+def _windows(sents: list[str]) -> dict[int, tuple[float, str]]:
+    """Sentences with a busy window: '90% of both inside two 2-hour windows' -> peak multiplier per day."""
+    found = {}
+    for si, sent in enumerate(sents):
+        wm = _WINDOW.search(sent)
+        if not wm:
+            continue
+        count = wm.group("count")
+        n = float(WORD_NUMBERS.get(count.lower(), count)) if count else 1.0
+        length = float(wm.group("len")) * (HOUR if wm.group("unit").lower().startswith("h") else MINUTE)
+        share = float(wm.group("pct")) / 100
+        found[si] = (share * DAY / (n * length), sent)
+    return found
+
+
+def _noun_before(sent: str, pos: int, classes: dict[str, str]) -> Optional[str]:
+    owner = None
+    for tm in _TOKEN.finditer(sent, 0, pos):
+        tok = tm.group(0)
+        if tok[0].isalpha() and classes.get(singular(tok)) not in (None, "users"):
+            owner = singular(tok)
+    return owner
+
+
+def _emitted_noun(text: str, classes: dict[str, str]) -> Optional[str]:
+    noun = None
+    for tm in _TOKEN.finditer(text):
+        tok = tm.group(0)
+        if tok[0].isalpha() and classes.get(singular(tok)) == "write":
+            noun = singular(tok)
+    return "position" if noun in ("gps", "location") else noun
+
+
+def _size_in(items: list[Quantity], sent: str, interval: Quantity) -> Optional[float]:
+    sizes = [q.value for q in items if q.kind == "bytes"]
+    return sizes[0] if sizes else None
+
+
+def _size_after(sents: list[str], q: Quantity) -> Optional[float]:
+    m = re.search(r"(?:averaging|average|of\s+(?:about|roughly|around)?)\s*~?\s*(\d+(?:\.\d+)?)\s?(KB|MB|GB|bytes|B)\b", sents[q.sentence][q.end: q.end + 60])
+    return float(m.group(1)) * BYTES[m.group(2).lower()] if m else None
+
+
+def _users_in(si: int, by_sentence: dict[int, list[Quantity]]) -> Optional[float]:
+    found = [q.value for q in by_sentence.get(si, []) if q.cls == "users" and "growth" not in q.qualifiers]
+    return found[0] if found else None
+
+
+def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]], load_: Load) -> tuple[float, bool, str]:
+    """How many things send at a fixed interval, whether that count is a peak, and where it was read."""
+    for sj in (si, si + 1, si - 1):
+        for q in by_sentence.get(sj, []):
+            if q.kind == "count" and "concurrent" in q.qualifiers and q.cls in (None, "users", "emitter"):
+                return q.value, "peak" in q.qualifiers, evidence(sents[sj])
+    best = None
+    for sj in sorted(by_sentence, key=lambda s: abs(s - si)):
+        for q in by_sentence[sj]:
+            if q.kind == "count" and q.cls == "emitter" and not q.each and (best is None or q.value > best[0]):
+                best = (q.value, "peak" in q.qualifiers, evidence(sents[sj]))
+        if best:
+            return best
+    if load_.users and load_.usage_s_per_day:
+        daily = load_.users
+        return daily * load_.usage_s_per_day / DAY, False, load_.users_evidence
+    return 0.0, False, ""

@@ -1,0 +1,196 @@
+"""Reads the traits of a requirements text: what the system must do and under which constraints.
+
+`read_profile(text)` returns a `Profile`: the keyword traits of `knowledge/patterns.toml`
+(each with the sentence it came from), traits derived from the numbers (read-heavy, huge
+history, latency target), the team (size, squads, languages and what each is for), the
+cloud, and the load and capacity figures. Everything later stages decide is read from it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Optional
+
+from ...analysis.capacity import Figures, breakdown
+from .knowledge import load
+from .numbers import WORD_NUMBERS, YEAR, Load, evidence, read_load
+
+_CLOUDS = (("aws", re.compile(r"\bAWS\b|\bAmazon Web Services\b")),
+           ("gcp", re.compile(r"\bGCP\b|\bGoogle Cloud\b")),
+           ("azure", re.compile(r"\bAzure\b")))
+_TEAM_SENTENCE = re.compile(r"\b(team|engineers?|developers?|devs|founders?|data scientists?|squads?|programmers?)\b", re.IGNORECASE)
+_TEAM_OF = re.compile(r"\bteam\s+of\s+(\d+|" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
+_PEOPLE = re.compile(r"(?<![\w.])(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(?:[a-z-]+\s+){0,2}?(engineers?|developers?|devs|founders?|data scientists?|programmers?|people)\b", re.IGNORECASE)
+_SQUADS = re.compile(r"(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(squads|teams)\b", re.IGNORECASE)
+_WEAK = re.compile(r"\b(a little|some|basic|a bit of|learning|limited)\s+$", re.IGNORECASE)
+_ROLE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?for\s+(?:the\s+)?([a-z][a-z /&-]{1,40}?)\s*(?:[,;.)]|\band\b|\bplus\b|$)", re.IGNORECASE)
+_ROLE_BEFORE = re.compile(r"([a-z][a-z /-]{1,40}?)\s+(?:write|writes|use|uses|know|knows|are|is|in|code in|work in)\s+$|([a-z][a-z -]{1,30}?)\s*\(\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Profile:
+    """What the designer knows about a requirements text."""
+
+    text: str
+    traits: dict[str, str] = field(default_factory=dict)  # trait -> evidence
+    load: Load = field(default_factory=Load)
+    figures: Figures = field(default_factory=Figures)
+    team: Optional[int] = None
+    squads: Optional[int] = None
+    team_evidence: str = ""
+    skills: dict[str, int] = field(default_factory=dict)  # language -> 1..5
+    roles: dict[str, str] = field(default_factory=dict)  # role tag -> language
+    frameworks: dict[str, str] = field(default_factory=dict)  # language -> stated framework
+    cloud: Optional[str] = None
+    cloud_evidence: str = ""
+
+    def has(self, *names: str) -> bool:
+        return any(n in self.traits for n in names)
+
+    def numbers(self) -> dict[str, float]:
+        """The figures thresholds in the knowledge files refer to."""
+        f = self.figures
+        total = f.reads + f.writes
+        return {
+            "peak_rps": f.peak_rps, "avg_rps": total, "reads": f.reads, "writes": f.writes,
+            "peak_writes": f.peak_writes, "read_share": f.reads / total if total else 0.0,
+            "storage_gb_total": f.storage_gb_total, "storage_gb_month": f.storage_gb_month,
+            "team": float(self.team or 0), "squads": float(self.squads or 0),
+            "concurrent": float(self.load.concurrent or 0),
+            "languages": float(len([l for l, v in self.skills.items() if v >= 3])),
+            "role_languages": float(len({l for r, l in self.roles.items() if r not in ("web", "firmware")})),
+        }
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("! ", 0, pos), text.rfind("? ", 0, pos))
+    ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    return evidence(text[start + 1: end])
+
+
+@cache
+def _trait_patterns() -> list[tuple[str, re.Pattern, frozenset]]:
+    out = []
+    for name, spec in load("patterns")["traits"].items():
+        alternatives = "|".join(re.escape(p.lower()) for p in sorted(spec["any"], key=len, reverse=True))
+        out.append((name, re.compile(rf"(?<![a-z0-9])(?:{alternatives})"), frozenset(spec.get("not_followed", []))))
+    return out
+
+
+def keyword_traits(text: str) -> dict[str, str]:
+    """Trait -> the sentence that shows it, for every keyword trait present."""
+    low = text.lower()
+    found: dict[str, str] = {}
+    for name, pattern, cancel in _trait_patterns():
+        for m in pattern.finditer(low):
+            if cancel:
+                nxt = re.match(r"\s*([a-z]+)", low[m.end(): m.end() + 30])
+                if nxt and nxt.group(1) in cancel:
+                    continue
+            found[name] = _sentence_at(text, m.start())
+            break
+    return found
+
+
+def _int(word: str) -> int:
+    return int(word) if word.isdigit() else WORD_NUMBERS.get(word.lower(), 0)
+
+
+def _role_tag(phrase: str) -> Optional[str]:
+    roles = load("languages")["roles"]
+    low = f" {phrase.lower()} "
+    for tag in ("firmware", "ml", "ingest", "location", "realtime", "web", "core"):
+        if any(re.search(rf"(?<![a-z]){re.escape(k)}", low) for k in roles[tag]):
+            return tag
+    return None
+
+
+def read_team(text: str, profile: Profile) -> None:
+    """Team size, squads, known languages, what each is for, and stated frameworks."""
+    langs = load("languages")
+    frameworks = langs["frameworks"]
+    team_sents = [s for s in re.split(r"(?<=[.!?])\s+", text) if _TEAM_SENTENCE.search(s)]
+    for sent in team_sents:
+        m = _TEAM_OF.search(sent)
+        outside = re.sub(r"\([^)]*\)", "", sent)
+        people = [_int(p.group(1)) for p in _PEOPLE.finditer(outside)]
+        size = _int(m.group(1)) if m else sum(people)
+        if size and (profile.team is None or size > profile.team):
+            profile.team, profile.team_evidence = size, evidence(sent)
+        sq = _SQUADS.search(sent)
+        if sq:
+            profile.squads = _int(sq.group(1))
+        hits = []
+        for key, spec in langs["language"].items():
+            for alias in spec.get("aliases", []):
+                for am in re.finditer(rf"(?<![A-Za-z0-9#.]){re.escape(alias)}(?![A-Za-z0-9#])", sent, re.IGNORECASE):
+                    hits.append((am.start(), am.end(), key, alias))
+            for alias in spec.get("exact", []):
+                for am in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])", sent):
+                    hits.append((am.start(), am.end(), key, alias))
+        hits.sort()
+        last_role = None
+        for start, end, key, alias in hits:
+            if alias.lower() in frameworks:
+                profile.frameworks.setdefault(key, frameworks[alias.lower()])
+            weak = _WEAK.search(sent[max(0, start - 14): start])
+            level = 2 if weak else (5 if not profile.skills else 4)
+            profile.skills[key] = max(profile.skills.get(key, 0), level)
+            after = _ROLE_AFTER.match(sent[end:])
+            before = _ROLE_BEFORE.search(sent[max(0, start - 45): start])
+            tag = None
+            if after:
+                tag = _role_tag(after.group(1))
+            elif before:
+                tag = _role_tag(before.group(1) or before.group(2))
+            elif re.search(r"\b(and|or|,)\s*$", sent[max(0, start - 6): start]):
+                tag = last_role
+            if tag == "firmware":
+                profile.skills.pop(key, None)
+                continue
+            if tag and tag not in profile.roles:
+                profile.roles[tag] = key
+                profile.skills[key] = max(profile.skills[key], 5 if not weak else 2)
+            last_role = tag or last_role
+
+
+def derived_traits(profile: Profile) -> None:
+    """Traits that follow from the numbers rather than from words."""
+    f, ld, t = profile.figures, profile.load, profile.traits
+    stated_reads = ld.read_share is not None or any(fl.cls == "read" for fl in ld.flows)
+    if stated_reads and f.reads and (f.reads >= 4 * f.writes or (ld.read_share or 0) >= 0.8):
+        t.setdefault("read_heavy", ld.read_share_evidence or f"about {f.reads / max(f.writes, 1e-9):.0f} reads per write")
+    if ld.latency_ms is not None and ld.latency_ms <= 500:
+        t.setdefault("latency_target", ld.latency_evidence)
+    big = max((fl for fl in ld.flows if fl.cls == "write"), key=lambda fl: fl.avg, default=None)
+    if big is not None:
+        kept = big.retention_s if big.retention_s is not None else ld.retention_s
+        long_kept = kept is not None and kept >= 2 * YEAR - 1
+        if (big.avg >= 400 and long_kept) or (big.avg >= 5000 and kept is not None and kept >= YEAR - 1):
+            t.setdefault("huge_history", f"{big.evidence} / {ld.retention_evidence}")
+    if "ingestion" in t and (f.writes >= 1000 or "analytics" in t):
+        t.setdefault("ingestion_archive", t["ingestion"])
+    if "hipaa" in t:
+        t.setdefault("private_media_only", t["hipaa"])
+    if ld.availability is not None and ld.availability >= 0.9995:
+        t.setdefault("high_availability", ld.availability_evidence)
+    if ld.budget_per_month is not None and ld.budget_per_month <= 500:
+        t.setdefault("tight_budget", ld.budget_evidence)
+
+
+def read_profile(text: str) -> Profile:
+    """Everything the offline designer reads from a requirements text."""
+    profile = Profile(text=text)
+    profile.load = read_load(text)
+    profile.figures = breakdown(profile.load)
+    profile.traits = keyword_traits(text)
+    read_team(text, profile)
+    for name, pattern in _CLOUDS:
+        m = pattern.search(text)
+        if m and (profile.cloud is None):
+            profile.cloud, profile.cloud_evidence = name, _sentence_at(text, m.start())
+    derived_traits(profile)
+    return profile

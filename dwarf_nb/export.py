@@ -1,0 +1,172 @@
+"""Export a Design as BACKEND_DESIGN.md and its artifacts, safely.
+
+Safe means: the same Design always gives the same bytes (no timestamps); each file is
+written to a temporary name and moved into place, so a reader never sees half a file; a
+manifest (`.dwarf-manifest.json`) records the hash of every file written, so a file the
+user edited since the last export is never overwritten without `force`; and no path can
+leave the target folder (names are sanitised, symlinks are not followed out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Iterable, Optional
+
+from .design import Design
+from .errors import ExportConflict, InputError, ToolMissing
+
+MANIFEST = ".dwarf-manifest.json"
+FORMATS = ("md", "html")
+DOCUMENT = "BACKEND_DESIGN"
+FILE_MODE = 0o644
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(str(f).lower() for f in (formats or ("md",))))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise InputError(f"unknown document format {unknown[0]!r}: use {' or '.join(FORMATS)}")
+    return chosen if "md" in chosen else ("md", *chosen)
+
+
+def _service_map(design: Design) -> tuple[Optional[str], Optional[bytes], str]:
+    """(svg, png, note): the drawn map, or no images and the reason."""
+    import graphviz
+
+    from .views.service_map import render
+
+    try:
+        return render(design, format="svg"), render(design, format="png"), ""
+    except ToolMissing as err:
+        return None, None, str(err)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as err:
+        return None, None, f"graphviz could not draw it: {str(err).splitlines()[0]}"
+
+
+def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, bytes]:
+    """Every exported file as {relative POSIX path: bytes}, in a stable order."""
+    from .views import adr, compose, document, openapi, sql
+
+    formats = _check_formats(formats)
+    svg, png, note = _service_map(design)
+    files: dict[str, bytes] = {}
+    map_image = document.MAP_SVG if svg is not None else None
+    files[f"{DOCUMENT}.md"] = document.render_markdown(design, map_image=map_image, map_note=note).encode()
+    if "html" in formats:
+        files[f"{DOCUMENT}.html"] = document.render_html(design, svg=svg, map_note=note).encode()
+    if svg is not None and png is not None:
+        files[document.MAP_SVG] = svg.encode()
+        files[document.MAP_PNG] = png
+    files["schema.sql"] = sql.schema_sql(design).encode()
+    for name, text in openapi.documents(design).items():
+        files[name] = text.encode()
+    files["docker-compose.yml"] = compose.compose_yaml(design).encode()
+    for name, text in adr.records(design).items():
+        files[name] = text.encode()
+    files["design.json"] = (design.to_json() + "\n").encode()
+    return files
+
+
+def _root(directory) -> Path:
+    root = Path(directory).expanduser()
+    if root.exists() and not root.is_dir():
+        raise InputError(f"cannot export into {root}: it is a file, not a folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"cannot create export folder {root}: {err.strerror}") from None
+    return root.resolve()
+
+
+def _target(root: Path, relative: str) -> Path:
+    """The path of `relative` under root; refuses anything that would land outside it."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or any(p in ("", ".", "..") for p in parts):
+        raise ExportConflict(f"refusing to write {relative!r}: the path leaves the export folder")
+    path = root.joinpath(*parts)
+    if path.is_symlink() or not path.resolve().is_relative_to(root):
+        raise ExportConflict(f"refusing to write {relative}: it resolves outside the export folder {root}")
+    return path
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _conflicts(root: Path, targets: dict[str, Path], files: dict[str, bytes], manifest: dict[str, str]) -> list[str]:
+    """Files on disk that the user changed (or dwarf-nb never wrote) and that this export would replace."""
+    found = []
+    for relative, path in targets.items():
+        if not path.exists():
+            continue
+        if path.is_dir():
+            raise ExportConflict(f"cannot write {relative}: a folder of that name is in the way")
+        current = path.read_bytes()
+        if current == files[relative]:
+            continue
+        if manifest.get(relative) != _sha256(current):
+            found.append(relative)
+    return found
+
+
+def export(design: Design, directory, force: bool = False, formats: Iterable[str] = ("md",)) -> list[Path]:
+    """Write BACKEND_DESIGN.md and the artifacts into `directory`; returns the paths written.
+
+    A file edited by hand since the last export (or not written by dwarf-nb at all) stops the
+    export with ExportConflict before anything is written, unless force=True.
+    """
+    if not isinstance(design, Design):
+        raise InputError(f"export needs a Design, not {type(design).__name__}")
+    files = render_files(design, formats)
+    root = _root(directory)
+    targets = {relative: _target(root, relative) for relative in files}
+    manifest = _read_manifest(root)
+    if not force:
+        edited = _conflicts(root, targets, files, manifest)
+        if edited:
+            more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+            how = "was edited since the last export" if edited[0] in manifest else "exists and was not written by dwarf-nb"
+            raise ExportConflict(
+                f"{root / edited[0]}{more} {how}: re-run with --force (force=True) to overwrite it"
+            )
+    for relative, path in targets.items():
+        if not path.exists() or path.read_bytes() != files[relative]:
+            _write(path, files[relative])
+    for relative, digest in manifest.items():  # files an older version of the design produced
+        if relative in files:
+            continue
+        try:
+            stale = _target(root, relative)
+        except ExportConflict:
+            continue
+        if stale.is_file() and _sha256(stale.read_bytes()) == digest:
+            stale.unlink()
+    record = {"generator": "dwarf-nb", "design": design.name, "files": {k: _sha256(v) for k, v in files.items()}}
+    _write(root / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    return [targets[relative] for relative in files]

@@ -1,0 +1,464 @@
+"""`%%dwarf` and `%dwarf …`: the notebook surface over dwarf_nb's Python API.
+
+    %load_ext dwarf_nb
+
+    %%dwarf shop
+    Online shop for 50k daily users: catalog, cart, orders, card payments ...
+
+The cell designs (or, with --refine, changes) a backend, keeps every version in the
+history store beside the notebook, binds the Design to a notebook variable and shows
+it. The line magic reads that history: list, show, history, diff, tradeoffs, lint,
+map, export, help.
+
+Settings are traitlets (`%config DwarfMagics.backend = "anthropic"`), optionally read
+first from `[tool.dwarf_nb]` in the project's pyproject.toml. Every user error
+becomes a one-line `UsageError`. This module imports only IPython and traitlets so
+`%load_ext dwarf_nb` stays fast; the designer, pydantic, pandas and graphviz load
+when a cell needs them.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
+from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from traitlets import Bool, CaselessStrEnum, Dict, Enum, Float, Int, List, TraitError, Unicode, Union
+from traitlets.config import Configurable
+
+from ..errors import DwarfError, InputError
+from .config import project_settings
+
+# `{{var}}` (an identifier, optional inner spaces) is the one way to reach a notebook
+# variable from a cell; single braces stay literal so JSON and code pass through.
+_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+HELP = """\
+%%dwarf [NAME] [--backend B] [--refine] [--no-map] [-o VAR]
+    Design a backend from the requirements in the cell body and show it.
+    The design is saved as a new version of NAME in the history store
+    (.dwarf/designs.db beside the notebook) and bound to the variable NAME
+    (or VAR). Without NAME the designer picks one from the text.
+    --refine    apply the cell as a change request to the existing design NAME
+    --backend   offline (default, no network) or anthropic
+    --no-map    leave the service map out of the display
+    Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
+    to insert the value of the notebook variable `var`; it is inserted once, as is.
+
+%dwarf list                          designs in the history store
+%dwarf show NAME[@vN]                show a design (latest, or version N)
+%dwarf history NAME                  versions of a design
+%dwarf diff NAME [V1 V2]             what changed (default: the last two versions)
+%dwarf tradeoffs NAME [--topic T] [--weights performance=3,dev_speed=1]
+%dwarf lint NAME [--suppress ID[=REASON]]   architecture review findings
+%dwarf map NAME [--format svg|png|mermaid] [--direction LR|TB|RL|BT]
+%dwarf export NAME [DIR] [--force] [--format md|html]   BACKEND_DESIGN.md and artifacts
+%dwarf help                          this text
+
+Settings: %config DwarfMagics (backend, model, agent_file, store_path, direction,
+show_map, fallback, max_retries, timeout, use_cache, suppress), or the same keys
+under [tool.dwarf_nb] in pyproject.toml; %config wins."""
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
+
+
+def _user_errors(func):
+    """DwarfErrors are the user's to fix: show them as one-line UsageErrors."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DwarfError as err:
+            raise UsageError(_one_line(err)) from None
+
+    return wrapper
+
+
+def _parse(func, argstring: str):
+    """Options of `func` (a @magic_arguments function); any mistake is one UsageError line."""
+    usage = _one_line(func.parser.format_usage()).removeprefix("::").strip()
+    try:
+        return parse_argstring(func, argstring)
+    except UsageError as err:
+        raise UsageError(f"{_one_line(err)}; usage: {usage}") from None
+    except ValueError as err:  # shlex: an unclosed quote
+        raise UsageError(f"cannot read the options ({err}); usage: {usage}") from None
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    """'performance=3,dev_speed=1' -> {'performance': 3.0, 'dev_speed': 1.0}."""
+    if not text:
+        return None
+    weights = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key.strip():
+            raise InputError(f"--weights: {item!r} is not CRITERION=NUMBER (e.g. performance=3,dev_speed=1)")
+    return weights
+
+
+def _suppress_items(items) -> dict[str, str]:
+    """Accepted findings from a list of 'ID' / 'ID=REASON' or a {ID: REASON} mapping."""
+    if isinstance(items, dict):
+        return {str(k): str(v) for k, v in items.items()}
+    accepted = {}
+    for item in items:
+        key, _, reason = str(item).partition("=")
+        accepted[key.strip()] = reason.strip() or "accepted in the notebook"
+    return accepted
+
+
+def _version_number(text: str) -> int:
+    digits = text.lower().removeprefix("v")
+    if not digits.isdigit():
+        raise InputError(f"{text!r} is not a version number; write 2 or v2")
+    return int(digits)
+
+
+def _display(bundle: dict) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True)
+
+
+@magics_class
+class DwarfMagics(Magics, Configurable):
+    """The `%%dwarf` cell magic and the `%dwarf` line magic (see `%dwarf help`)."""
+
+    backend = Unicode("offline", help="Designer used by %%dwarf: offline (no network) or anthropic.").tag(config=True)
+    model = Unicode(None, allow_none=True, help="Model for the anthropic backend (its default when unset).").tag(
+        config=True
+    )
+    agent_file = Unicode(
+        None, allow_none=True, help="Agent definition (Claude Code subagent format) for the anthropic backend."
+    ).tag(config=True)
+    store_path = Unicode(
+        ".dwarf/designs.db", help="History store of every design version, relative to the notebook's folder."
+    ).tag(config=True)
+    direction = CaselessStrEnum(
+        ("LR", "TB", "RL", "BT"), default_value="LR", help="Direction of the service map."
+    ).tag(config=True)
+    show_map = Bool(True, help="Draw the service map when a design is shown.").tag(config=True)
+    fallback = Enum(
+        ("offline",), default_value=None, allow_none=True, help="'offline' to design offline when the model is unreachable."
+    ).tag(config=True)
+    max_retries = Int(None, allow_none=True, min=0, help="Retries of a failed model call (agent default when unset).").tag(
+        config=True
+    )
+    timeout = Float(None, allow_none=True, min=0, help="Seconds to wait for a model answer (agent default when unset).").tag(
+        config=True
+    )
+    use_cache = Bool(True, help="Reuse a model answer already paid for instead of asking again.").tag(config=True)
+    suppress = Union(
+        [Dict(), List(Unicode())],
+        default_value={},
+        help="Review findings the team accepted: a list of ids or {id: reason}.",
+    ).tag(config=True)
+
+    def __init__(self, shell=None, **kwargs):
+        super().__init__(shell=shell, **kwargs)
+        try:
+            self._apply_project_settings(Path.cwd())
+        except DwarfError as err:
+            raise UsageError(_one_line(err)) from None
+
+    def _apply_project_settings(self, start: Path) -> None:
+        """[tool.dwarf_nb] values, except those %config (or a config file) already set."""
+        path, settings = project_settings(start)
+        configured = set(self.config.get(type(self).__name__, {}))
+        valid = sorted(self.class_trait_names(config=True))
+        for key, value in settings.items():
+            if key not in valid:
+                raise InputError(f"{path}: unknown setting {key!r} in [tool.dwarf_nb]; valid: {', '.join(valid)}")
+            if key in configured:
+                continue
+            try:
+                setattr(self, key, value)
+            except TraitError as err:
+                raise InputError(f"{path}: [tool.dwarf_nb] {key} = {value!r} is not valid: {_one_line(err)}") from None
+
+    # -- helpers ----------------------------------------------------------------------
+    @contextmanager
+    def _store(self):
+        from ..store import Store
+
+        store = Store(self.store_path)
+        try:
+            yield store
+        finally:
+            store.close()
+
+    def _interpolate(self, text: str) -> str:
+        """Insert `{{var}}` values once (a value's own braces are not expanded again)."""
+        namespace = self.shell.user_ns
+
+        def value(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in namespace:
+                raise UsageError(f"{{{{{name}}}}} names no notebook variable: define {name} first")
+            return str(namespace[name])
+
+        return _VARIABLE.sub(value, text)
+
+    def _resolve(self, ref: str, store):
+        """The design `ref` names: a Design variable of that name, else the store's."""
+        from ..design import Design
+        from ..store import parse_ref
+
+        name, version = parse_ref(ref)
+        current = self.shell.user_ns.get(name)
+        if version is None and isinstance(current, Design):
+            return current
+        return store.load(ref)
+
+    def _agent_options(self, backend: str, store) -> dict:
+        if backend == "offline":
+            return {}
+        options = {"use_cache": self.use_cache, "store": store}
+        for key in ("model", "agent_file", "max_retries", "timeout", "fallback"):
+            if getattr(self, key) is not None:
+                options[key] = getattr(self, key)
+        return options
+
+    def _bundle(self, design, version: int | None = None, show_map: bool | None = None) -> dict:
+        from ..views.display import mimebundle
+
+        return mimebundle(
+            design,
+            show_map=self.show_map if show_map is None else show_map,
+            direction=self.direction.upper(),
+            suppress=_suppress_items(self.suppress),
+            version=version,
+        )
+
+    # -- %%dwarf ----------------------------------------------------------------------
+    @no_var_expand
+    @cell_magic("dwarf")
+    @magic_arguments("%dwarf")  # the usage line adds one more %
+    @argument("name", nargs="?", metavar="NAME", help="design name (a slug); also the variable it is bound to")
+    @argument("--backend", metavar="B", help="offline or anthropic (default: DwarfMagics.backend)")
+    @argument("--refine", action="store_true", help="apply the cell as a change request to the design NAME")
+    @argument("--no-map", action="store_true", help="leave the service map out of the display")
+    @argument("-o", "--output", dest="var", metavar="VAR", help="bind the design to VAR instead of NAME")
+    @_user_errors
+    def dwarf_cell(self, line: str, cell: str):
+        """Design a backend from the requirements in the cell body (see `%dwarf help`).
+
+        Braces reach the designer literally; `{{var}}` inserts a notebook variable once.
+        """
+        import dwarf_nb
+
+        from ..agents import check_text
+        from ..design import SLUG
+
+        args = _parse(self.dwarf_cell, line)
+        text = check_text(self._interpolate(cell))
+        if args.name is not None and not SLUG.match(args.name):
+            raise InputError(
+                f"{args.name!r} is not a design name: use lowercase letters, digits, '-' or '_', starting with a letter"
+            )
+        if args.refine and args.name is None:
+            raise InputError("--refine needs the NAME of the design to change, e.g. %%dwarf shop --refine")
+        if args.var is not None and (not args.var.isidentifier() or keyword.iskeyword(args.var)):
+            raise InputError(f"-o {args.var!r} is not a Python variable name")
+        backend = args.backend or self.backend
+
+        from .progress import ProgressLine
+
+        what = f"changing {args.name}" if args.refine else f"designing {args.name or 'a backend'}"
+        progress = ProgressLine(f"{what} with the {backend} backend")
+        try:
+            with self._store() as store:
+                current = self._resolve(args.name, store) if args.refine else None
+                options = self._agent_options(backend, store)
+                if current is not None:
+                    result = dwarf_nb.refine(current, text, backend=backend, progress=progress, **options)
+                else:
+                    result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress, **options)
+                note = _one_line(text)[:120] if current is not None else "designed"
+                version = store.save(result, note=note)
+        except BaseException:
+            progress.clear()
+            raise
+        self.shell.user_ns[args.var or result.name.replace("-", "_")] = result
+        progress.replace(self._bundle(result, version, show_map=False if args.no_map else None))
+
+    # -- %dwarf -----------------------------------------------------------------------
+    @no_var_expand
+    @line_magic("dwarf")
+    @_user_errors
+    def dwarf_line(self, line: str):
+        """Read the design history: `%dwarf list|show|history|diff|tradeoffs|lint|map|export|help`."""
+        command, _, rest = self._interpolate(line).strip().partition(" ")
+        command = command or "help"
+        handler = self._commands().get(command)
+        if handler is None:
+            raise UsageError(f"unknown subcommand {command!r}; use one of: {', '.join(self._commands())}")
+        return handler(_parse(handler, rest))
+
+    def _commands(self) -> dict:
+        return {
+            "list": self._list,
+            "show": self._show,
+            "history": self._history,
+            "diff": self._diff,
+            "tradeoffs": self._tradeoffs,
+            "lint": self._lint,
+            "map": self._map,
+            "export": self._export,
+            "help": self._help,
+        }
+
+    @magic_arguments("dwarf list")
+    def _list(self, args):
+        """Designs in the history store, with their latest version."""
+        from ..views import escape
+
+        with self._store() as store:
+            rows = [store.history(name)[-1] for name in store.names()]
+        if not rows:
+            print(f"no designs in {self.store_path} yet: write a %%dwarf cell first")
+            return
+        text = "\n".join(f"{v.name}  v{v.version}  {v.backend}  {v.note}" for v in rows)
+        html = "".join(
+            f"<tr><td>{escape.html(v.name)}</td><td>v{v.version}</td><td>{escape.html(v.backend)}</td>"
+            f"<td>{escape.html(v.note)}</td></tr>"
+            for v in rows
+        )
+        _display(
+            {
+                "text/plain": text,
+                "text/html": f"<table><tr><th>design</th><th>latest</th><th>backend</th><th>note</th></tr>{html}</table>",
+            }
+        )
+
+    @magic_arguments("dwarf show")
+    @argument("ref", metavar="NAME[@vN]")
+    @argument("--no-map", action="store_true", help="leave the service map out")
+    def _show(self, args):
+        """Show a design: the latest version, or NAME@vN."""
+        from ..store import parse_ref
+
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+            name, version = parse_ref(args.ref)
+            if version is None and name in store.names():
+                version = store.latest_version(name)
+        _display(self._bundle(design, version, show_map=False if args.no_map else None))
+
+    @magic_arguments("dwarf history")
+    @argument("name", metavar="NAME")
+    def _history(self, args):
+        """Every saved version of a design."""
+        import datetime
+
+        from ..views import escape
+
+        with self._store() as store:
+            versions = store.history(args.name)
+        rows = [
+            (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend, v.note)
+            for v in versions
+        ]
+        html = "".join("<tr>" + "".join(f"<td>{escape.html(c)}</td>" for c in row) + "</tr>" for row in rows)
+        _display(
+            {
+                "text/plain": "\n".join("  ".join(row) for row in rows),
+                "text/html": f"<table><tr><th>version</th><th>saved</th><th>backend</th><th>note</th></tr>{html}</table>",
+            }
+        )
+
+    @magic_arguments("dwarf diff")
+    @argument("name", metavar="NAME")
+    @argument("versions", nargs="*", metavar="V", help="two versions to compare (default: the last two)")
+    def _diff(self, args):
+        """What changed between two versions of a design."""
+        from ..analysis.diff import diff
+
+        if len(args.versions) not in (0, 2):
+            raise InputError("diff takes NAME alone (the last two versions) or NAME V1 V2")
+        with self._store() as store:
+            if args.versions:
+                old, new = (_version_number(v) for v in args.versions)
+            else:
+                history = store.history(args.name)
+                if len(history) < 2:
+                    raise InputError(f"{args.name} has one version only: refine it first (%%dwarf {args.name} --refine)")
+                old, new = history[-2].version, history[-1].version
+            changes = diff(store.load(args.name, old), store.load(args.name, new))
+        _display({"text/plain": f"{args.name} v{old} -> v{new}\n{changes.to_text()}", "text/html": changes._repr_html_()})
+
+    @magic_arguments("dwarf tradeoffs")
+    @argument("ref", metavar="NAME[@vN]")
+    @argument("--topic", default=None, help="languages, databases or another decision topic (default: both tables)")
+    @argument("--weights", default=None, metavar="C=W,...", help="criterion weights, e.g. performance=3,dev_speed=1")
+    def _tradeoffs(self, args):
+        """Weighted decision tables of a design."""
+        from ..views.display import tradeoff_bundle
+
+        weights = _weights(args.weights)
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+        topics = [args.topic] if args.topic else None
+        _display(tradeoff_bundle(design, topics=topics, weights=weights))
+
+    @magic_arguments("dwarf lint")
+    @argument("ref", metavar="NAME[@vN]")
+    @argument("--suppress", action="append", default=[], metavar="ID[=REASON]", help="accept a finding")
+    def _lint(self, args):
+        """The architecture review: findings by severity, accepted ones listed apart."""
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+        accepted = {**_suppress_items(self.suppress), **_suppress_items(args.suppress)}
+        report = design.lint(suppress=accepted)
+        _display({"text/plain": report.to_text(), "text/html": report._repr_html_()})
+
+    @magic_arguments("dwarf map")
+    @argument("ref", metavar="NAME[@vN]")
+    @argument("--format", default="svg", choices=("svg", "png", "mermaid"))
+    @argument("--direction", default=None, choices=("LR", "TB", "RL", "BT"), help="default: DwarfMagics.direction")
+    def _map(self, args):
+        """The service map as SVG, PNG or a Mermaid flowchart."""
+        import base64
+
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+        out = design.service_map(format=args.format, direction=args.direction or self.direction.upper())
+        if args.format == "png":
+            _display({"image/png": base64.b64encode(out).decode("ascii"), "text/plain": f"<service map of {design.name}>"})
+        elif args.format == "svg":
+            _display({"image/svg+xml": out, "text/plain": f"<service map of {design.name}>"})
+        else:
+            _display({"text/markdown": f"```mermaid\n{out}\n```", "text/plain": out})
+
+    @magic_arguments("dwarf export")
+    @argument("ref", metavar="NAME[@vN]")
+    @argument("directory", nargs="?", default=None, metavar="DIR", help="target folder (default: ./NAME)")
+    @argument("--force", action="store_true", help="overwrite files that were edited by hand")
+    @argument("--format", action="append", default=None, choices=("md", "html"), help="document format(s)")
+    def _export(self, args):
+        """Write BACKEND_DESIGN.md and its artifacts (SQL, OpenAPI, Compose, ADRs)."""
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+        directory = Path(args.directory or design.name)
+        written = design.export(directory, force=args.force, formats=tuple(args.format or ("md",)))
+        print(f"wrote {len(written)} files to {directory}/")
+        for path in written:
+            print(f"  {path}")
+
+    @magic_arguments("dwarf help")
+    def _help(self, args):
+        """How to use %%dwarf and %dwarf."""
+        print(HELP)

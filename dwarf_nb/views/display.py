@@ -1,0 +1,192 @@
+"""The notebook rendering of a Design: one MIME bundle for every kind of frontend.
+
+`text/html` is the summary card, the service map (inline SVG), the language and
+database tradeoff tables, the review findings and the assumptions; `text/markdown`
+carries a Mermaid flowchart instead of the SVG; `text/plain` is the CLI summary.
+
+The Design itself travels as JSON under a vendor type, not `application/json`:
+JupyterLab ranks its JSON tree viewer above HTML, so a plain `application/json`
+entry would hide the card behind a tree of raw fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from ..design import Design
+from ..errors import ToolMissing
+from . import escape
+from .text import (
+    assumptions,
+    capacity_facts,
+    datastores,
+    decision_line,
+    infrastructure,
+    service_tech,
+    slo_facts,
+    style_label,
+    summary,
+)
+
+DESIGN_MIME = "application/vnd.dwarf-nb.design+json"
+# The topics a design's card always shows when the design records them.
+CARD_TOPICS = ("language", "database")
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass
+class TradeoffTable:
+    topic: str
+    html: str
+    text: str
+    lines: list[str]
+
+
+def tradeoff_tables(design: Design, topics=None, weights: Optional[dict[str, float]] = None) -> list[TradeoffTable]:
+    """The weighted decision tables of `topics` (default: languages and databases)."""
+    from ..analysis.tradeoffs import sensitivity_lines, styled, tradeoff_table
+    from ..analysis.tradeoffs import topics as present
+
+    if topics is None:
+        topics = [t for t in CARD_TOPICS if t in present(design)]
+    tables = []
+    for topic in topics:
+        frame = tradeoff_table(design, topic, weights=weights)
+        tables.append(
+            TradeoffTable(
+                topic=str(topic),
+                html=styled(frame).to_html(),
+                text=frame.to_string(),
+                lines=sensitivity_lines(design, topic, weights=weights),
+            )
+        )
+    return tables
+
+
+def tradeoff_bundle(design: Design, topics=None, weights: Optional[dict[str, float]] = None) -> dict:
+    """The tables alone, as `%dwarf tradeoffs` shows them."""
+    tables = tradeoff_tables(design, topics, weights)
+    if not tables:
+        note = f"{design.name} records no language or database decisions"
+        return {"text/plain": note, "text/html": f"<p>{escape.html(note)}</p>"}
+    html = "".join(
+        f"<h4>Tradeoffs: {escape.html(t.topic)}</h4>{t.html}"
+        + "".join(f"<li>{escape.html(line)}</li>" for line in t.lines).join(("<ul>", "</ul>"))
+        for t in tables
+    )
+    text = "\n\n".join(f"Tradeoffs: {t.topic}\n{t.text}\n" + "\n".join(t.lines) for t in tables)
+    return {"text/plain": text, "text/html": html}
+
+
+def _svg_inline(svg: str) -> str:
+    """The <svg> element alone: an XML prolog or DOCTYPE is not allowed inside HTML."""
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def html(
+    design: Design,
+    *,
+    show_map: bool = True,
+    direction: str = "LR",
+    suppress: Optional[dict[str, str]] = None,
+    version: Optional[int] = None,
+) -> str:
+    from markupsafe import Markup
+
+    map_svg = map_note = ""
+    if show_map:
+        try:
+            map_svg = Markup(_svg_inline(design.service_map(format="svg", direction=direction)))
+        except ToolMissing as err:
+            map_note = f"No service map: {err}"
+    tables = [
+        TradeoffTable(t.topic, Markup(t.html), t.text, t.lines) for t in tradeoff_tables(design)
+    ]
+    review = Markup(design.lint(suppress=suppress)._repr_html_())
+    return _templates().get_template("card.html.j2").render(
+        design=design,
+        version=version,
+        style=style_label(design),
+        tech=service_tech,
+        datastores=datastores(design),
+        infrastructure=infrastructure(design),
+        capacity=capacity_facts(design.capacity),
+        slos=slo_facts(design.slos),
+        decisions=[decision_line(d) for d in design.decisions],
+        map_svg=map_svg,
+        map_note=map_note,
+        tradeoffs=tables,
+        review=review,
+        assumptions=assumptions(design),
+    )
+
+
+def _fence(body: str, info: str) -> str:
+    # A fence longer than any backtick run inside, so design text cannot close it early.
+    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{info}\n{body.rstrip()}\n{fence}"
+
+
+def markdown(design: Design, *, show_map: bool = True, direction: str = "LR", version: Optional[int] = None) -> str:
+    """The card in Markdown, with the map as a Mermaid flowchart."""
+    md, cell = escape.markdown, escape.markdown_cell
+    head = f"### {md(design.name)} · {md(style_label(design))} · {md(design.backend)} backend"
+    out = [head + (f" · v{version}" if version else "")]
+    if design.summary:
+        out += ["", md(design.summary)]
+    out += ["", "| service | kind | stack | responsibility |", "|---|---|---|---|"]
+    out += [
+        f"| {cell(s.name)} | {cell(s.kind)} | {cell(service_tech(s))} | {cell(s.responsibility)} |"
+        for s in design.services
+    ]
+    stores = datastores(design) + infrastructure(design)
+    if stores:
+        out += ["", "| component | kind | technology | purpose |", "|---|---|---|---|"]
+        out += [f"| {cell(c.name)} | {cell(c.kind)} | {cell(c.technology)} | {cell(c.purpose)} |" for c in stores]
+    figures = capacity_facts(design.capacity) + slo_facts(design.slos)
+    out += ["", "**Capacity:** " + "; ".join(f"{md(k)} {md(v)}" for k, v in figures)]
+    if show_map:
+        from .mermaid import flowchart
+
+        out += ["", _fence(flowchart(design, direction=direction), "mermaid")]
+    if design.decisions:
+        out += ["", "**Key decisions**", ""] + [f"- {md(decision_line(d))}" for d in design.decisions]
+    taken = assumptions(design)
+    if taken:
+        out += ["", "**Assumptions**", ""] + [f"- {md(a)}" for a in taken]
+    return "\n".join(out) + "\n"
+
+
+def mimebundle(
+    design: Design,
+    *,
+    show_map: bool = True,
+    direction: str = "LR",
+    suppress: Optional[dict[str, str]] = None,
+    version: Optional[int] = None,
+) -> dict:
+    """Every representation of `design` a frontend may pick from."""
+    return {
+        "text/plain": summary(design),
+        "text/markdown": markdown(design, show_map=show_map, direction=direction, version=version),
+        "text/html": html(design, show_map=show_map, direction=direction, suppress=suppress, version=version),
+        DESIGN_MIME: design.model_dump(mode="json"),
+    }

@@ -1,0 +1,128 @@
+"""Plain-text summary of a Design: what the CLI prints and what `text/plain` shows.
+
+The small helpers here (figures, datastores, key decisions) are shared with the
+notebook card so both say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..design import DATASTORE_KINDS, Capacity, Decision, Design, SLOs
+
+WIDTH = 88
+
+
+def number(value: float) -> str:
+    """A figure rounded the way a back-of-the-envelope estimate deserves."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.0f}"
+    if value >= 1:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.2g}" if value else "0"
+
+
+def style_label(design: Design) -> str:
+    return design.style.replace("_", " ")
+
+
+def capacity_facts(cap: Capacity) -> list[tuple[str, str]]:
+    """(label, value) pairs of the capacity estimate, only those the estimate filled in."""
+    facts = []
+    if cap.users:
+        facts.append(("users", number(cap.users)))
+    facts.append(("reads", f"{number(cap.reads_per_second)}/s"))
+    facts.append(("writes", f"{number(cap.writes_per_second)}/s"))
+    facts.append(("peak", f"{number(cap.peak_rps)} req/s (x{number(cap.peak_factor)})"))
+    if cap.storage_gb_per_month or cap.storage_gb_total:
+        facts.append(
+            (
+                "storage",
+                f"{number(cap.storage_gb_per_month)} GB/month, "
+                f"{number(cap.storage_gb_total)} GB over {number(cap.horizon_years)} y",
+            )
+        )
+    if cap.bandwidth_mbps:
+        facts.append(("bandwidth", f"{number(cap.bandwidth_mbps)} Mbit/s"))
+    return facts
+
+
+def slo_facts(slos: SLOs) -> list[tuple[str, str]]:
+    return [
+        ("p95 latency", f"{number(slos.p95_latency_ms)} ms"),
+        ("availability", f"{slos.availability * 100:g}%"),
+        ("error rate", f"{slos.error_rate * 100:g}%"),
+    ]
+
+
+def datastores(design: Design) -> list:
+    return [c for c in design.components if c.kind in DATASTORE_KINDS]
+
+
+def infrastructure(design: Design) -> list:
+    """Components that hold no data: brokers, gateways, CDNs, load balancers."""
+    return [c for c in design.components if c.kind not in DATASTORE_KINDS]
+
+
+def assumptions(design: Design) -> list[str]:
+    """Every default taken where the requirements were silent, the estimate's included."""
+    return list(dict.fromkeys(design.assumptions + design.capacity.assumptions))
+
+
+def decision_line(decision: Decision) -> str:
+    about = f" ({decision.subject})" if decision.subject else ""
+    return f"{decision.title}{about}: {decision.chosen}"
+
+
+def service_tech(service) -> str:
+    return " / ".join(part for part in (service.language, service.framework) if part)
+
+
+def _section(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    return ["", f"{title}:"] + lines
+
+
+def _bullets(items: list[str]) -> list[str]:
+    out = []
+    for item in items:
+        out.extend(textwrap.wrap(item, WIDTH, initial_indent="  - ", subsequent_indent="    ") or ["  -"])
+    return out
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Left-aligned columns, the last one free to run long."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows]
+
+
+def summary(design: Design) -> str:
+    """The design in a screenful of plain text: style, services, data, capacity, decisions."""
+    lines = [f"{design.name}: {style_label(design)} (designed by the {design.backend} backend)"]
+    if design.summary:
+        lines.extend(textwrap.wrap(design.summary, WIDTH))
+    lines += _section(
+        f"Services ({len(design.services)})",
+        _table([(s.name, s.kind, service_tech(s) or "-", s.responsibility) for s in design.services]),
+    )
+    stores = datastores(design)
+    lines += _section(
+        f"Datastores ({len(stores)})",
+        _table([(c.name, c.kind, c.technology or "-", c.purpose) for c in stores]),
+    )
+    infra = infrastructure(design)
+    lines += _section(
+        f"Infrastructure ({len(infra)})",
+        _table([(c.name, c.kind, c.technology or "-", c.purpose) for c in infra]),
+    )
+    lines += _section("Capacity", ["  " + "; ".join(f"{k} {v}" for k, v in capacity_facts(design.capacity))])
+    lines += _section("SLOs", ["  " + "; ".join(f"{k} {v}" for k, v in slo_facts(design.slos))])
+    lines += _section("Key decisions", _bullets([decision_line(d) for d in design.decisions]))
+    taken = assumptions(design)
+    lines += _section(f"Assumptions ({len(taken)})", _bullets(taken))
+    return "\n".join(lines)

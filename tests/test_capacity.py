@@ -1,0 +1,58 @@
+"""The back-of-the-envelope estimate against figures computed by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from dwarf_nb.analysis.capacity import breakdown, estimate
+
+
+def test_requests_per_month_with_read_share():
+    c = estimate("375 million API requests per month, 95% of them reads.")
+    assert c.reads_per_second + c.writes_per_second == pytest.approx(150, rel=0.01)
+    assert c.writes_per_second == pytest.approx(7.5, rel=0.01)
+    assert c.peak_rps == pytest.approx(450, rel=0.01)  # default 3x
+    assert any("3x the average" in a for a in c.assumptions)
+
+
+def test_stated_spike_replaces_the_default_peak():
+    c = estimate("Normal traffic is 10 million page views per day, but breaking news causes 20x spikes.")
+    assert c.peak_rps == pytest.approx(10e6 / 86400 * 20, rel=0.01)
+    assert c.peak_factor == pytest.approx(20, rel=0.01)
+
+
+def test_sensor_ingest_storage_per_month():
+    c = estimate("200,000 sensors in 3,000 buildings. Each device sends a 200-byte reading every 10 seconds.")
+    assert c.writes_per_second == pytest.approx(20000)
+    # 20k/s x 200 B x 2.5M s = 10 TB a month.
+    assert c.storage_gb_per_month == pytest.approx(10000, rel=0.01)
+
+
+def test_retention_sets_the_total():
+    c = estimate("We process 50 million payments per month, each producing about 5 ledger entries of roughly 400 bytes. "
+                 "Financial records are retained 7 years.")
+    assert c.horizon_years == pytest.approx(7)
+    # ledger 100 GB/month + payments 20/s x 500 B default = 25 GB/month, over 84 months.
+    assert c.storage_gb_per_month == pytest.approx(125, rel=0.01)
+    assert c.storage_gb_total == pytest.approx(125 * 84, rel=0.01)
+
+
+def test_streaming_bandwidth_from_viewers():
+    f = breakdown("200,000 daily active learners watch 45 minutes a day on average at about 3 Mbps. "
+                  "The player saves progress every 10 seconds.")
+    assert f.concurrent == pytest.approx(6250)
+    assert f.writes == pytest.approx(625)
+    assert f.egress_mbps == pytest.approx(18750, rel=0.01)
+
+
+def test_no_numbers_gives_a_small_default_with_assumptions():
+    c = estimate("A small internal tool to track office plants.")
+    assert 0 < c.peak_rps < 5
+    assert any("states no scale" in a for a in c.assumptions)
+    assert any("No retention" in a for a in c.assumptions)
+
+
+def test_estimate_is_linear_in_users():
+    small = estimate("We have 10,000 daily active users.")
+    large = estimate("We have 100,000 daily active users.")
+    assert large.peak_rps == pytest.approx(10 * small.peak_rps, rel=0.01)

@@ -1,0 +1,436 @@
+"""The Claude backend, driven through the real `anthropic` SDK against a local fake Messages API.
+
+Nothing here reaches the internet: every client points at `FakeAnthropic` on 127.0.0.1.
+Each fault the API can produce has a test of what the user ends up seeing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dwarf_nb.agents import claude, get_agent
+from dwarf_nb.agents.claude import TOOL_NAME, ClaudeAgent
+from dwarf_nb.agents.agentfile import default_agent_file
+from dwarf_nb.design import Design
+from dwarf_nb.errors import AgentError, InputError
+from dwarf_nb.store import Store
+
+import fake_anthropic as fa
+
+KEY = "sk-ant-test-SECRET123"
+TEXT = "An online shop for 5,000 daily users who browse products and place orders; receipts go out by email."
+
+
+@pytest.fixture(autouse=True)
+def no_real_credentials(monkeypatch):
+    """No test may pick up a developer's real key or endpoint."""
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(claude, "_BROKEN_STREAM_BACKOFF_S", 0.0)
+
+
+@pytest.fixture
+def fake():
+    server = fa.FakeAnthropic().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "designs.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def make(fake, store):
+    def make_agent(**options) -> ClaudeAgent:
+        options = {"api_key": KEY, "base_url": fake.url, "store": store, "max_retries": 1, **options}
+        return ClaudeAgent(**options)
+
+    return make_agent
+
+
+def sent(fake, i: int = -1) -> dict:
+    return fake.requests[i]["body"]
+
+
+# -- a design, end to end ----------------------------------------------------------------
+
+
+def test_design_comes_back_validated_with_offline_estimates_filled_in(make):
+    lines: list[str] = []
+    d = make().design(TEXT, progress=lines.append)
+    assert isinstance(d, Design)
+    assert d.backend == "anthropic"
+    assert d.requirements == TEXT
+    assert d.name == "tiny-shop"
+    assert [s.name for s in d.services] == ["shop-api", "mailer"]
+    # The fake model left capacity and traits empty: the offline analysis fills them.
+    offline = get_agent("offline").design(TEXT)
+    assert d.capacity == offline.capacity
+    assert d.traits == offline.traits
+    assert lines[-1].startswith("claude-") and "output tokens" in lines[-1] and "$" in lines[-1]
+
+
+def test_given_name_wins_over_the_models(make, fake):
+    d = make().design(TEXT, name="my-shop")
+    assert d.name == "my-shop"
+    assert 'Name the design "my-shop"' in sent(fake)["messages"][0]["content"]
+
+
+def test_a_capacity_from_the_model_is_kept(make, fake):
+    fake.push(fa.design(fa.valid_design(capacity={"peak_rps": 1234.0, "reads_per_second": 400.0})))
+    assert make().design(TEXT).capacity.peak_rps == 1234.0
+
+
+def test_the_request_caches_the_persona_sends_the_schema_and_no_sampling_knobs(make, fake):
+    make(model="claude-haiku-4-5").design(TEXT)
+    req = fake.requests[0]
+    body = req["body"]
+    assert req["path"] == "/v1/messages"
+    assert req["headers"]["authorization"] == f"Bearer {KEY}"
+    assert body["model"] == "claude-haiku-4-5"
+    assert body["stream"] is True
+    assert body["system"] == [
+        {"type": "text", "text": default_agent_file().body, "cache_control": {"type": "ephemeral"}}
+    ]
+    (tool,) = body["tools"]
+    assert tool["name"] == TOOL_NAME
+    schema = tool["input_schema"]
+    assert {"services", "components", "edges", "decisions", "capacity"} <= set(schema["properties"])
+    assert {"requirements", "backend", "schema_version"}.isdisjoint(schema["properties"])
+    assert "services" in schema["required"]
+    assert schema["$defs"]["Component"]["properties"]["kind"]["enum"][0] == "relational_db"
+    assert body["tool_choice"]["type"] == "tool" and body["tool_choice"]["name"] == TOOL_NAME
+    assert {"temperature", "top_p", "top_k"}.isdisjoint(body)
+    prompt = body["messages"][0]["content"]
+    assert TEXT in prompt and "<offline_analysis>" in prompt
+
+
+def test_the_agent_files_model_is_the_default_and_an_explicit_model_wins(make, fake, tmp_path):
+    custom = tmp_path / "architect.md"
+    custom.write_text("---\nname: architect\nmodel: claude-opus-4-6\n---\nYou design small backends.\n")
+    make(agent_file=custom).design(TEXT)
+    assert sent(fake)["model"] == "claude-opus-4-6"
+    assert sent(fake)["system"][0]["text"] == "You design small backends."
+    make(agent_file=custom, model="haiku", use_cache=False).design(TEXT)
+    assert sent(fake)["model"] == "claude-haiku-4-5"
+
+
+def test_usage_reports_prompt_cache_writes_then_reads_and_a_cost(make):
+    agent = make(model="claude-sonnet-4-6", use_cache=False)
+    agent.design(TEXT)
+    first = agent.last_usage
+    assert (first.cache_write_tokens, first.cache_read_tokens) == (fa.SYSTEM_CACHE_TOKENS, 0)
+    agent.design(TEXT)
+    second = agent.last_usage
+    assert (second.cache_write_tokens, second.cache_read_tokens) == (0, fa.SYSTEM_CACHE_TOKENS)
+    # Sonnet list price: $3 in / $15 out per million; cache writes x1.25, reads x0.1.
+    expected = (fa.INPUT_TOKENS * 3 + fa.SYSTEM_CACHE_TOKENS * 3 * 0.1 + second.output_tokens * 15) / 1e6
+    assert second.cost_usd == pytest.approx(expected)
+    assert second.cost_usd < first.cost_usd
+
+
+def test_a_model_without_a_price_says_so(make):
+    agent = make(model="claude-experimental-x")
+    agent.design(TEXT)
+    assert agent.last_usage.cost_usd is None
+    assert "cost unknown" in agent.last_usage.line()
+
+
+def test_asking_again_is_answered_from_the_response_cache(make, fake, tmp_path):
+    agent = make()
+    first = agent.design(TEXT)
+    lines: list[str] = []
+    again = agent.design(TEXT, progress=lines.append)
+    assert len(fake.requests) == 1
+    assert again == first
+    assert agent.last_usage.from_response_cache and agent.last_usage.cost_usd == 0
+    assert "response cache" in lines[-1]
+    make(use_cache=False).design(TEXT)
+    assert len(fake.requests) == 2
+    other = tmp_path / "other.md"
+    other.write_text("---\nname: other\n---\nAnother persona.\n")
+    make(agent_file=other).design(TEXT)  # a different agent file is a different question
+    assert len(fake.requests) == 3
+
+
+def test_progress_follows_the_stream_without_a_line_per_token(make, fake):
+    fake.push(fa.design(chunk=5))
+    lines: list[str] = []
+    make().design(TEXT, progress=lines.append)
+    pieces = -(-len(json.dumps(fa.VALID_DESIGN)) // 5)
+    writing = [line for line in lines if "is writing" in line]
+    assert 3 <= len(writing) < pieces / 5
+    assert "services 2, components 2, edges 4 so far" in writing[-1]
+
+
+def test_refine_sends_the_design_and_request_and_keeps_the_name(make, fake):
+    agent = make()
+    current = agent.design(TEXT)
+    fake.push(fa.design(fa.valid_design(name="renamed-by-model", summary="Now with search.")))
+    new = agent.refine(current, "add product search")
+    assert new.name == current.name
+    assert new.requirements == TEXT
+    assert new.summary == "Now with search."
+    assert new.backend == "anthropic"
+    prompt = sent(fake)["messages"][0]["content"]
+    assert "add product search" in prompt and '"shop-api"' in prompt
+
+
+# -- the model's answer is wrong -----------------------------------------------------------
+
+
+def test_an_invalid_design_gets_one_repair_round(make, fake, store):
+    bad = fa.valid_design(edges=[{"source": "shop-api", "target": "nowhere"}])
+    fake.push(fa.design(bad), fa.design())
+    lines: list[str] = []
+    d = make().design(TEXT, progress=lines.append)
+    assert [e.target for e in d.edges][-1] == "mailer"
+    assert len(fake.requests) == 2
+    repair = sent(fake)["messages"]
+    assert [m["role"] for m in repair] == ["user", "assistant", "user"]
+    assert repair[1]["content"][0]["input"] == bad
+    result = repair[2]["content"][0]
+    assert result["type"] == "tool_result" and result["is_error"] is True
+    assert "'nowhere' is not a service or component" in result["content"]
+    assert any("asking the model to fix" in line for line in lines)
+    assert store.failures() == []
+
+
+def test_missing_fields_are_named_in_the_repair_request(make, fake):
+    incomplete = fa.valid_design()
+    del incomplete["services"]
+    fake.push(fa.design(incomplete))
+    make().design(TEXT)
+    assert "services: Field required" in sent(fake)["messages"][2]["content"][0]["content"]
+
+
+def test_invalid_twice_is_a_one_line_error_naming_the_first_problem(make, fake, store):
+    fake.push(
+        fa.design(fa.valid_design(edges=[{"source": "ghost", "target": "shop-api"}])),
+        fa.design(fa.valid_design(services=[])),
+    )
+    with pytest.raises(AgentError) as info:
+        make().design(TEXT)
+    message = str(info.value)
+    assert message == (
+        "the model's design was still invalid after a repair round: "
+        "services: List should have at least 1 item after validation, not 0"
+    )
+    (failure,) = store.failures()
+    assert failure["requirements"] == TEXT
+    assert '"services": []' in failure["partial"]
+
+
+def test_json_that_does_not_parse_is_repaired(make, fake):
+    fake.push(fa.design(raw='{"name": "shop", "services": [}'), fa.design())
+    d = make().design(TEXT)
+    assert d.name == "tiny-shop"
+    assert "not valid JSON" in sent(fake)["messages"][2]["content"][0]["content"]
+
+
+def test_an_answer_in_prose_instead_of_the_tool_is_repaired(make, fake):
+    fake.push(fa.design(text="Here is my design: use microservices."), fa.design())
+    d = make().design(TEXT)
+    assert d.services
+    repair = sent(fake)["messages"]
+    assert repair[1]["content"][0]["text"] == "Here is my design: use microservices."
+    assert f"did not call the {TOOL_NAME} tool" in repair[2]["content"]
+
+
+def test_markup_in_model_text_stays_plain_data(make, fake):
+    script = "<script>alert('x')</script>"
+    payload = fa.valid_design(summary=script, assumptions=[script])
+    payload["edges"][0]["label"] = script
+    fake.push(fa.design(payload))
+    d = make().design(TEXT)
+    assert d.summary == script and d.edges[0].label == script
+
+
+def test_markup_in_model_text_is_escaped_in_the_notebook_view(make, fake):
+    pytest.importorskip("dwarf_nb.views.display")
+    script = "<script>alert('x')</script>"
+    payload = fa.valid_design(summary=script)
+    payload["services"][0]["responsibility"] = script
+    fake.push(fa.design(payload))
+    html = make().design(TEXT)._repr_mimebundle_()["text/html"]
+    assert "<script>alert" not in html
+
+
+def test_an_answer_cut_off_at_max_tokens_says_how_to_fix_it(make, fake, store):
+    fake.push(fa.design(stop_reason="max_tokens"))
+    with pytest.raises(AgentError, match=r"cut off at max_tokens=2048: raise the agent's max_tokens option or simplify the requirements"):
+        make(max_tokens=2048).design(TEXT)
+    assert len(fake.requests) == 1  # a truncated design is never repaired into a half design
+    assert store.failures()[0]["partial"].startswith('{"name": "tiny-shop"')
+
+
+# -- the API fails -------------------------------------------------------------------------
+
+
+def test_no_key_is_an_input_error_before_any_request(make, fake, monkeypatch):
+    with pytest.raises(InputError) as info:
+        make(api_key=None).design(TEXT)
+    assert "ANTHROPIC_API_KEY" in str(info.value) and "--backend offline" in str(info.value)
+    assert fake.requests == []
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    assert make(api_key=None).design(TEXT).backend == "anthropic"
+
+
+@pytest.mark.parametrize(
+    "code, kind, api_message, expected",
+    [
+        (401, "authentication_error", "invalid x-api-key", "rejected the API key (401): check ANTHROPIC_API_KEY"),
+        (403, "permission_error", "not allowed", "ANTHROPIC_API_KEY may not use model 'claude-sonnet-4-6' (403): not allowed"),
+        (400, "invalid_request_error", "messages: text content blocks must be non-empty", "rejected the request (400): messages: text content blocks must be non-empty"),
+        (404, "not_found_error", "model: claude-sonnet-4-6", "model 'claude-sonnet-4-6' was not found by the Anthropic API (404): choose another with --model / %config DwarfMagics.model"),
+    ],
+)
+def test_request_errors_are_explained_and_not_retried(make, fake, store, code, kind, api_message, expected):
+    fake.push(fa.status(code, kind, api_message))
+    with pytest.raises(AgentError) as info:
+        make(model="sonnet", max_retries=2, fallback="offline").design(TEXT)
+    assert expected in str(info.value)
+    assert len(fake.requests) == 1
+    assert store.failures()[0]["requirements"] == TEXT
+
+
+@pytest.mark.parametrize(
+    "code, kind, expected",
+    [
+        (429, "rate_limit_error", "rate-limiting this key (429), still after 1 retries"),
+        (529, "overloaded_error", "overloaded (529), still after 1 retries"),
+        (500, "api_error", "failed (500 api_error) after 1 retries"),
+    ],
+)
+def test_busy_or_failing_api_is_retried_then_explained(make, fake, store, code, kind, expected):
+    fake.default = fa.status(code, kind, "busy", {"retry-after-ms": "10"})
+    with pytest.raises(AgentError) as info:
+        make(max_retries=1).design(TEXT)
+    assert expected in str(info.value) and "--backend offline" in str(info.value)
+    assert len(fake.requests) == 2
+    assert store.failures()[0]["requirements"] == TEXT
+
+
+def test_a_rate_limit_that_clears_is_invisible(make, fake):
+    fake.push(fa.status(429, "rate_limit_error", "slow down", {"retry-after": "0", "retry-after-ms": "20"}))
+    assert make(max_retries=2).design(TEXT).backend == "anthropic"
+    assert len(fake.requests) == 2
+    assert fake.requests[1]["headers"]["x-stainless-retry-count"] == "1"
+
+
+def test_a_connection_reset_is_retried_then_explained(make, fake):
+    fake.push(fa.reset())
+    assert make(max_retries=1).design(TEXT).services
+    fake.default = fa.reset()
+    with pytest.raises(AgentError, match=r"^could not reach the Anthropic API at http://127\.0\.0\.1:\d+"):
+        make(max_retries=1, use_cache=False).design(TEXT)
+
+
+def test_a_timeout_names_the_setting_to_raise(make, fake, store):
+    fake.push(fa.stall(2.0))
+    with pytest.raises(AgentError) as info:
+        make(timeout=0.3, max_retries=0).design(TEXT)
+    assert str(info.value).startswith("no answer from the Anthropic API within the 0.3 s timeout: raise the timeout")
+    assert store.failures()[0]["requirements"] == TEXT
+
+
+@pytest.mark.parametrize("drop", [False, True], ids=["error-event", "dropped-connection"])
+def test_a_stream_that_breaks_off_is_asked_again(make, fake, drop):
+    fake.push(fa.break_off(drop=drop))
+    lines: list[str] = []
+    d = make(max_retries=1).design(TEXT, progress=lines.append)
+    assert len(d.services) == 2  # the whole design, not the half that arrived first
+    assert len(fake.requests) == 2
+    assert any("broke off" in line for line in lines)
+
+
+def test_a_stream_that_keeps_breaking_is_reported_never_half_used(make, fake, store):
+    fake.default = fa.break_off()
+    with pytest.raises(AgentError, match=r"broke off its answer \(overloaded_error\) after 1 retries"):
+        make(max_retries=1).design(TEXT)
+    assert len(fake.requests) == 2
+    (failure,) = store.failures()
+    assert failure["requirements"] == TEXT and failure["partial"].startswith('{"name": "tiny-shop"')
+
+
+def test_fallback_designs_offline_and_says_so(make, fake, store):
+    fake.default = fa.status(529, "overloaded_error", "Overloaded", {"retry-after-ms": "10"})
+    lines: list[str] = []
+    d = make(fallback="offline", max_retries=1).design(TEXT, progress=lines.append)
+    assert d.backend == "offline"
+    assert d == get_agent("offline").design(TEXT).model_copy(update={"assumptions": d.assumptions})
+    assert "offline rules because the Anthropic API was unavailable" in d.assumptions[-1]
+    assert any("designed offline instead" in line for line in lines)
+    assert store.failures()[0]["requirements"] == TEXT
+
+
+def test_refine_falls_back_to_the_offline_refinement(make, fake, store):
+    current = make().design(TEXT)
+    fake.default = fa.reset()
+    d = make(fallback="offline", max_retries=0).refine(current, "add product search")
+    assert d.backend == "offline"
+    assert d.name == current.name
+    assert "the Anthropic API was unavailable" in d.assumptions[-1]
+    assert store.failures()[0]["requirements"] == "add product search"
+
+
+def test_refine_needs_a_design(make):
+    with pytest.raises(InputError, match="refine needs a Design to change, not dict"):
+        make().refine({"name": "x"}, "add search")
+
+
+def test_fallback_does_not_hide_a_rejected_key(make, fake):
+    fake.push(fa.status(401, "authentication_error", "invalid x-api-key"))
+    with pytest.raises(AgentError, match="ANTHROPIC_API_KEY"):
+        make(fallback="offline").design(TEXT)
+
+
+def test_the_key_never_shows_in_messages_store_or_output(make, fake, store, capsys):
+    messages = [repr(make())]
+    # A proxy that echoes the key back in its error message must not leak it either.
+    fake.push(fa.status(400, "invalid_request_error", f"bad header x-api-key: {KEY}"))
+    for behaviour in (None, fa.status(401, "authentication_error", "no"), fa.reset(), fa.break_off()):
+        if behaviour is not None:
+            fake.default = behaviour
+        lines: list[str] = []
+        try:
+            make(max_retries=0, use_cache=False).design(TEXT, progress=lines.append)
+        except AgentError as err:
+            messages.append(str(err))
+        messages += lines
+    out = capsys.readouterr()
+    assert len(store.failures()) == 4
+    store.close()
+    assert "[API key]" in messages[1]
+    everything = "\n".join(messages) + out.out + out.err + store.path.read_bytes().decode("utf-8", "replace")
+    assert KEY not in everything
+
+
+# -- options ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"temperature": 0.2}, "unknown option(s) for the anthropic backend: temperature"),
+        ({"fallback": "cloud"}, "fallback must be 'offline' or None, not 'cloud'"),
+        ({"max_retries": -1}, "max_retries must be a whole number of at least 0, not -1"),
+        ({"timeout": 0}, "timeout must be a positive number of seconds, not 0"),
+    ],
+)
+def test_bad_options_are_input_errors(options, message):
+    with pytest.raises(InputError) as info:
+        ClaudeAgent(**options)
+    assert str(info.value) == message
+
+
+def test_a_name_that_is_not_a_slug_is_refused_before_any_request(make, fake):
+    with pytest.raises(InputError, match="must be a slug"):
+        make().design(TEXT, name="My Shop!")
+    assert fake.requests == []

@@ -1,0 +1,109 @@
+"""`dwarf-nb design` and `dwarf-nb schema`: output, exit codes, and one-line errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from dwarf_nb.cli import main
+from dwarf_nb.design import Design
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "examples" / "shop.txt"
+DWARF_NB = Path(sys.executable).parent / "dwarf-nb"
+
+
+def one_error_line(capsys) -> str:
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("dwarf-nb: "), captured.err
+    return lines[0]
+
+
+def test_design_prints_the_summary(capsys, in_tmp):
+    assert main(["design", str(SHOP)]) == 0
+    out = capsys.readouterr().out
+    assert "Services (" in out and "Datastores (" in out and "Key decisions:" in out
+    assert list(in_tmp.iterdir()) == []  # a summary writes nothing
+
+
+def test_design_json_validates_back_into_a_design(capsys, in_tmp):
+    assert main(["design", str(SHOP), "--json", "--name", "shop"]) == 0
+    design = Design.model_validate_json(capsys.readouterr().out)
+    assert design.name == "shop" and design.services and design.requirements.startswith("Online shop")
+
+
+def test_design_reads_standard_input(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SHOP.read_bytes())))
+    assert main(["design", "-", "--json"]) == 0
+    assert Design.model_validate_json(capsys.readouterr().out).services
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t \n"], ids=["empty", "whitespace"])
+def test_empty_requirements(capsys, in_tmp, content):
+    (in_tmp / "req.txt").write_bytes(content)
+    assert main(["design", "req.txt"]) == 2
+    assert "empty" in one_error_line(capsys)
+
+
+def test_missing_file(capsys, in_tmp):
+    assert main(["design", "nope.txt"]) == 2
+    assert "no such file: nope.txt" in one_error_line(capsys)
+
+
+def test_folder_instead_of_file(capsys, in_tmp):
+    (in_tmp / "reqs").mkdir()
+    assert main(["design", "reqs"]) == 2
+    assert "folder" in one_error_line(capsys)
+
+
+def test_non_utf8_file(capsys, in_tmp):
+    (in_tmp / "latin.txt").write_bytes("Boutique en ligne: caf\xe9, cr\xe8me".encode("latin-1"))
+    assert main(["design", "latin.txt"]) == 2
+    assert "not UTF-8" in one_error_line(capsys)
+
+
+def test_unreadable_file(capsys, in_tmp, monkeypatch):
+    # Permission bits do not stop root, so the refusal is simulated where the CLI reads.
+    (in_tmp / "secret.txt").write_text("Online shop")
+    real = Path.read_bytes
+
+    def refuse(self):
+        if self.name == "secret.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert main(["design", "secret.txt"]) == 2
+    assert "cannot read secret.txt: Permission denied" in one_error_line(capsys)
+
+
+def test_unknown_option_and_backend(capsys, in_tmp):
+    assert main(["design", str(SHOP), "--colour"]) == 2
+    assert "--colour" in one_error_line(capsys)
+    assert main(["design", str(SHOP), "--backend", "telepathy"]) == 2
+    assert "telepathy" in one_error_line(capsys)
+
+
+def test_schema_is_a_valid_json_schema_that_accepts_a_design(capsys, in_tmp):
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert main(["design", str(SHOP), "--json"]) == 0
+    jsonschema.validate(json.loads(capsys.readouterr().out), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "shop", "style": "big_ball_of_mud"}, schema)
+
+
+def test_installed_command_fails_without_traceback(in_tmp):
+    proc = subprocess.run([str(DWARF_NB), "design", "missing.txt"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == ["dwarf-nb: no such file: missing.txt"]

@@ -1,0 +1,107 @@
+"""DwarfMagics settings: `%config`, `pyproject.toml` `[tool.dwarf_nb]`, and which one wins."""
+
+from __future__ import annotations
+
+import pytest
+from handmade import hostile_shop
+from notebook_shell import SHOP, _shell, ip, load, run  # noqa: F401  (fixtures)
+
+from dwarf_nb.store import Store
+
+
+def magics(shell):
+    return shell.magics_manager.registry["DwarfMagics"]
+
+
+def write_pyproject(folder, body: str) -> None:
+    (folder / "pyproject.toml").write_text(f'[project]\nname = "team"\n\n[tool.dwarf_nb]\n{body}\n')
+
+
+def test_defaults(ip):
+    m = magics(ip)
+    assert (m.backend, m.store_path, m.direction, m.show_map, m.fallback) == (
+        "offline",
+        ".dwarf/designs.db",
+        "LR",
+        True,
+        None,
+    )
+
+
+def test_percent_config_changes_what_the_cell_does(ip):
+    run(ip, "%config DwarfMagics.show_map = False")
+    assert "<svg" not in run(ip, f"%%dwarf shop\n{SHOP}").last("text/html")
+    run(ip, '%config DwarfMagics.backend = "telepathy"')
+    assert "telepathy" in run(ip, f"%%dwarf shop\n{SHOP}").usage_error()
+    # An option on the cell beats the setting.
+    assert run(ip, f"%%dwarf shop --backend offline\n{SHOP}").error is None
+
+
+def test_percent_config_store_path(ip, in_tmp):
+    run(ip, '%config DwarfMagics.store_path = "team/history.db"')
+    assert run(ip, f"%%dwarf shop\n{SHOP}").error is None
+    assert Store(in_tmp / "team" / "history.db").names() == ["shop"]
+    assert not (in_tmp / ".dwarf").exists()
+
+
+def test_pyproject_in_a_parent_folder_is_read(_shell, in_tmp, monkeypatch):
+    write_pyproject(in_tmp, 'direction = "TB"\nshow-map = false\nstore_path = "h.db"\nsuppress = ["DW05"]')
+    notebooks = in_tmp / "notebooks"
+    notebooks.mkdir()
+    monkeypatch.chdir(notebooks)
+    _shell.reset(new_session=False)
+    m = load(_shell)
+    assert (m.direction, m.show_map, m.store_path, m.suppress) == ("TB", False, "h.db", ["DW05"])
+    ran = run(_shell, f"%%dwarf shop\n{SHOP}")
+    assert ran.error is None and "<svg" not in ran.last("text/html")
+    assert (notebooks / "h.db").is_file()
+
+
+def test_percent_config_wins_over_pyproject(_shell, in_tmp):
+    write_pyproject(in_tmp, "show_map = false")
+    _shell.reset(new_session=False)
+    load(_shell)
+    run(_shell, "%config DwarfMagics.show_map = True")
+    assert magics(_shell).show_map is True
+    assert "<svg" in run(_shell, f"%%dwarf shop\n{SHOP}").last("text/html")
+
+
+def test_config_given_before_loading_wins_over_pyproject(_shell, in_tmp):
+    write_pyproject(in_tmp, 'direction = "TB"\nbackend = "offline"')
+    _shell.config.DwarfMagics.direction = "BT"  # as from ipython_config.py
+    try:
+        m = load(_shell)
+        assert m.direction == "BT"
+    finally:
+        _shell.config.pop("DwarfMagics", None)
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ('colour = "blue"', ["unknown setting", "colour", "backend"]),
+        ('direction = "diagonal"', ["direction", "diagonal"]),
+        ("show_map = [", ["not valid TOML"]),
+    ],
+)
+def test_bad_pyproject_settings_are_one_line(_shell, in_tmp, body, words):
+    write_pyproject(in_tmp, body)
+    _shell.extension_manager.loaded.discard("dwarf_nb")
+    ran = run(_shell, "%load_ext dwarf_nb")
+    message = ran.usage_error()
+    assert "pyproject.toml" in message
+    for word in words:
+        assert word in message
+    # Fixed, the extension loads.
+    write_pyproject(in_tmp, "")
+    assert run(_shell, "%load_ext dwarf_nb").error is None
+
+
+def test_suppress_setting_accepts_findings(ip):
+    ip.user_ns["handmade"] = design = hostile_shop()
+    finding = design.lint().findings[0].id
+    run(ip, f"%config DwarfMagics.suppress = {{'{finding}': 'the team accepted it'}}")
+    text = run(ip, "%dwarf lint handmade").last("text/plain")
+    assert "the team accepted it" in text.split("Accepted:")[1]
+    # The card's review honours the setting too.
+    assert "the team accepted it" in run(ip, "%dwarf show handmade --no-map").last("text/html")

@@ -1,0 +1,191 @@
+"""The offline designer end to end: valid, deterministic, lint-clean designs, and errors users see."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PROBLEMS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dwarf_nb as dw
+from dwarf_nb.agents import get_agent
+from dwarf_nb.agents.offline import OfflineDesigner, slug_name
+from dwarf_nb.design import DATASTORE_KINDS, Design
+from dwarf_nb.errors import DwarfError, InputError
+
+SHOP = next(p for p in PROBLEMS if p["id"] == "ecommerce_outdoor_store")["requirements"]
+RIDES = next(p for p in PROBLEMS if p["id"] == "ride_hailing_dispatch")["requirements"]
+
+
+def test_same_text_gives_byte_identical_json(problem):
+    assert dw.design(problem["requirements"]).to_json() == dw.design(problem["requirements"]).to_json()
+
+
+def test_json_round_trip(problem):
+    d = dw.design(problem["requirements"])
+    assert Design.from_json(d.to_json()) == d
+
+
+def test_backend_name_and_progress():
+    lines = []
+    d = dw.design(SHOP, name="shop", progress=lines.append)
+    assert (d.backend, d.name) == ("offline", "shop")
+    assert lines and all(isinstance(line, str) and "\n" not in line for line in lines)
+    assert dw.design(SHOP).name == slug_name(SHOP) == "online-outdoor-gear"
+
+
+def test_no_lint_errors(problem):
+    report = dw.design(problem["requirements"]).lint()
+    assert [(f.rule, f.target) for f in report.findings if f.severity == "error"] == []
+
+
+def test_every_choice_is_a_decision_with_scores(problem):
+    d = dw.design(problem["requirements"])
+    topics = {(x.topic, x.subject) for x in d.decisions}
+    assert ("style", "system") in topics
+    for s in d.services:
+        assert ("language", s.name) in topics
+    for c in d.components:
+        if c.kind in DATASTORE_KINDS - {"read_replica"}:
+            assert ("database", c.name) in topics
+    for x in d.decisions:
+        assert x.chosen in {o.name for o in x.options}
+        if x.weights:
+            assert sum(x.weights.values()) == pytest.approx(1.0, abs=0.01)
+            assert all(set(o.scores) >= set(x.weights) for o in x.options)
+
+
+def test_jobs_and_consumers_are_protected(problem):
+    d = dw.design(problem["requirements"])
+    triggers = {j.trigger for j in d.jobs}
+    for s in d.services:
+        assert set(s.consumes) <= triggers
+    assert all(j.retries > 0 and j.dead_letter for j in d.jobs)
+
+
+def test_entities_reference_existing_fields(problem):
+    d = dw.design(problem["requirements"])
+    fields = {(e.name, f.name) for e in d.entities for f in e.fields}
+    for e in d.entities:
+        assert sum(f.primary_key for f in e.fields) == 1
+        for f in e.fields:
+            if f.references:
+                assert tuple(f.references.split(".")) in fields
+
+
+def test_endpoints_reference_entities(problem):
+    d = dw.design(problem["requirements"])
+    names = {e.name for e in d.entities}
+    for s in d.services:
+        if s.kind == "api":
+            assert s.endpoints
+        assert all(ep.entity is None or ep.entity in names for ep in s.endpoints)
+
+
+def test_team_skills_choose_languages():
+    d = dw.design(RIDES)
+    langs = {s.name: s.language for s in d.services}
+    assert langs["pricing"] == "Python"
+    assert langs["dispatch"] == "Go"
+
+
+def test_text_without_numbers_is_a_small_monolith():
+    d = dw.design("A tool for a choir to share sheet music and rehearsal dates.")
+    assert d.style == "modular_monolith"
+    assert not d.kinds() & {"message_broker", "wide_column_db", "api_gateway", "read_replica"}
+    assert any("no scale" in a for a in d.capacity.assumptions)
+
+
+def test_unknown_option_is_an_input_error():
+    with pytest.raises(InputError, match="takes no options"):
+        OfflineDesigner(model="opus")
+    with pytest.raises(InputError):
+        get_agent("offline", temperature=0.2)
+
+
+def test_empty_text_is_an_input_error():
+    with pytest.raises(InputError, match="empty"):
+        dw.design("   \n ")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=0, max_size=400))
+def test_any_text_gives_a_design_or_an_input_error(text):
+    try:
+        d = dw.design(text)
+    except InputError:
+        return
+    assert Design.model_validate(d.model_dump(mode="json")) == d
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from([
+    "10 million", "2k", "1,200", "5B", "requests per second", "users", "daily active", "every 5 seconds",
+    "95% reads", "20x spikes", "kept 2 years", "forever", "400 KB", "photos", "search by keyword", "Team of 30",
+    "Go", "Python", "AWS", "nightly", "p99 under 50 ms", "99.99%", ".", ",", ";", "(", ")", "each", "per",
+]), max_size=40))
+def test_number_soup_never_crashes(words):
+    text = " ".join(words) or "x"
+    d = dw.design(text)
+    assert d.capacity.peak_rps >= 0
+
+
+def test_binary_junk_and_a_large_text():
+    junk = bytes(range(256)).decode("latin-1") * 4
+    assert isinstance(dw.design(junk), Design)
+    big = (SHOP + "\n\n") * 300
+    assert dw.design(big).style == dw.design(SHOP).style
+
+
+# -- refine ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def shop() -> Design:
+    return dw.design(SHOP)
+
+
+def test_refine_add_service(shop):
+    new = dw.refine(shop, "add a reviews service")
+    assert new.name == shop.name
+    svc = new.service("reviews")
+    assert svc.kind == "api" and svc.language == shop.service("app").language
+    assert any(e.target == "reviews" for e in new.edges)
+    assert any(e.owner == "reviews" for e in new.entities)
+    assert any(d.title == "Add the reviews service" for d in new.decisions)
+    assert "reviews" not in {s.name for s in shop.services}  # the original is untouched
+
+
+def test_refine_remove_service_keeps_the_design_consistent(shop):
+    new = dw.refine(shop, "remove the worker service")
+    assert "worker" not in {s.name for s in new.services}
+    assert all("worker" not in (e.source, e.target) for e in new.edges)
+    assert all(j.service != "worker" for j in new.jobs)
+    assert all(e.owner != "worker" for e in new.entities)
+
+
+def test_refine_language(shop):
+    new = dw.refine(shop, "switch app to Kotlin")
+    assert new.service("app").language == "Kotlin"
+    old = [d for d in new.decisions if d.topic == "language" and d.subject == "app"]
+    assert [d.status for d in old] == ["superseded", "accepted"]
+    assert dw.refine(shop, "use Go for the app").service("app").language == "Go"
+
+
+def test_refine_technology(shop):
+    new = dw.refine(shop, "use MySQL instead of PostgreSQL")
+    assert new.component("main-db").technology == "MySQL"
+    broker = dw.refine(shop, "switch the broker to RabbitMQ")
+    assert broker.component("broker").technology == "RabbitMQ"
+    assert any(d.topic == "broker" and d.chosen == "RabbitMQ" for d in broker.decisions)
+
+
+@pytest.mark.parametrize("request_text, message", [
+    ("make it pink", "understands"),
+    ("remove the billing service", "no service named"),
+    ("switch the graph database to Neo4j", "no component matches"),
+    ("add a worker service", "already has"),
+])
+def test_refine_errors_are_one_line_input_errors(shop, request_text, message):
+    with pytest.raises(InputError, match=message) as err:
+        dw.refine(shop, request_text)
+    assert isinstance(err.value, DwarfError) and "\n" not in str(err.value)
