@@ -30,7 +30,6 @@ lab: $(VENV)/.dev
 	$(BIN)/jupyter lab notebooks/01-quickstart.ipynb
 
 bench: $(VENV)/.dev
-	$(BIN)/pip install -q -e '.[bench]'
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

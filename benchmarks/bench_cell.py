@@ -24,6 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL_SECONDS = 0.25
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (graphviz's dot): unlike the
+    wall clock, it does not grow when other work shares the machine."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -40,12 +47,13 @@ def main() -> int:
         os.chdir(folder)
         shell = InteractiveShell.instance(config=config)
         shell.run_line_magic("load_ext", "dwarf_nb")
-        times = []
+        times, cpu = [], []
         for _ in range(max(args.runs, 3) + 1):
             with capture_output() as cap:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), _cpu_seconds()
                 shell.run_cell_magic("dwarf", "shop", text)
                 times.append(time.perf_counter() - start)
+                cpu.append(_cpu_seconds() - start_cpu)
             html = cap.outputs[-1].data.get("text/html", "")
             if "<svg" not in html:
                 raise SystemExit("the cell did not show a service map")
@@ -56,6 +64,8 @@ def main() -> int:
     print(f"%%dwarf shop (offline, with map)  first run {first * 1000:.0f} ms (lazy imports)")
     print(f"%%dwarf shop (offline, with map)  median {median * 1000:.0f} ms over {len(rest)} runs "
           f"(min {min(rest) * 1000:.0f}, max {max(rest) * 1000:.0f}); goal under {GOAL_SECONDS * 1000:.0f} ms")
+    print(f"%%dwarf shop (offline, with map)  median CPU {statistics.median(cpu[1:]) * 1000:.0f} ms "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     return 0 if median < GOAL_SECONDS else 1
 
 

@@ -17,13 +17,18 @@ def tangled(services: int, calls_per_service: int) -> Design:
     names = [f"s{i}" for i in range(services)]
     edges = [Edge(source="clients", target=names[0])]
     for i, name in enumerate(names):
-        edges += [Edge(source=name, target=names[(i + k) % services]) for k in range(1, calls_per_service + 1)]
+        edges += [
+            Edge(source=name, target=names[(i + k) % services]) for k in range(1, calls_per_service + 1)
+        ]
         edges.append(Edge(source=name, target=f"db{i % 10}"))
     return Design(
         name="tangled",
         style="microservices",
         services=[Service(name=n, language="go", responsibility="x") for n in names],
-        components=[Component(name=f"db{i}", kind="relational_db", technology="PostgreSQL", purpose="x") for i in range(10)],
+        components=[
+            Component(name=f"db{i}", kind="relational_db", technology="PostgreSQL", purpose="x")
+            for i in range(10)
+        ],
         edges=edges,
     )
 
@@ -34,7 +39,8 @@ def typical() -> Design:
         name="typical",
         style="microservices",
         services=[Service(name=n, kind="gateway" if n == "gateway" else "api", instances=2) for n in names],
-        components=[Component(name=f"{n}-db", kind="relational_db") for n in names[1:]] + [Component(name="cache", kind="cache")],
+        components=[Component(name=f"{n}-db", kind="relational_db") for n in names[1:]]
+        + [Component(name="cache", kind="cache")],
         edges=[Edge(source="clients", target="gateway")]
         + [Edge(source="gateway", target=n) for n in names[1:]]
         + [Edge(source=n, target=f"{n}-db") for n in names[1:]]
@@ -55,6 +61,9 @@ def median_ms(design: Design, runs: int) -> float:
 
 if __name__ == "__main__":
     cases = [("typical (6 services)", typical(), 50)]
-    cases += [(f"tangled ({n} services x {k} sync calls)", tangled(n, k), 5) for n, k in ((50, 3), (200, 5), (400, 10), (60, 59))]
+    cases += [
+        (f"tangled ({n} services x {k} sync calls)", tangled(n, k), 5)
+        for n, k in ((50, 3), (200, 5), (400, 10), (60, 59))
+    ]
     for label, design, runs in cases:
         print(f"lint {label:<40} median {median_ms(design, runs):8.1f} ms over {runs} runs")

@@ -62,7 +62,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.chdir(folder)
         service_map.render(synthetic(10))  # warm-up: imports, icon cache
-        print(f"{'services':>8} {'nodes':>6} {'edges':>6} {'svg ms':>9} {'svg KB':>8} {'x prev':>7} {'png ms':>9} {'png KB':>8}")
+        columns = ("services", "nodes", "edges", "svg ms", "svg KB", "x prev", "png ms", "png KB")
+        widths = (8, 6, 6, 9, 8, 7, 9, 8)
+        print(" ".join(f"{c:>{w}}" for c, w in zip(columns, widths)))
         previous = None
         for n in (10, 50, 200):
             design = synthetic(n)

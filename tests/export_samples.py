@@ -243,6 +243,23 @@ def hostile_design() -> Design:
     )
 
 
+def small_design() -> Design:
+    """One FastAPI service over PostgreSQL with a decision: quick to export many times."""
+    return Design.model_validate(
+        {
+            "name": "small",
+            "services": [{"name": "api", "language": "python", "framework": "fastapi",
+                          "endpoints": [{"method": "GET", "path": "/notes/{id}", "entity": "note"}]}],
+            "components": [{"name": "db", "kind": "relational_db", "technology": "PostgreSQL"}],
+            "edges": [{"source": "api", "target": "db", "protocol": "sql"}],
+            "entities": [{"name": "note", "owner": "api", "store": "db",
+                          "fields": [{"name": "id", "type": "uuid", "primary_key": True}]}],
+            "decisions": [{"title": "Primary datastore", "chosen": "PostgreSQL"},
+                          {"title": "Service style", "chosen": "modular monolith"}],
+        }
+    )
+
+
 def empty_design() -> Design:
     """The smallest valid design: nothing but a name."""
     return Design(name="empty")

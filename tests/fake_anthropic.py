@@ -306,8 +306,11 @@ def stall(seconds: float) -> Behaviour:
     return answer
 
 
-def break_off(kind: str = "overloaded_error", after: int = 3, drop: bool = False) -> Behaviour:
-    """Start a design stream, send `after` pieces, then an error event (or drop the connection)."""
+def break_off(kind: Optional[str] = "overloaded_error", after: int = 3, drop: bool = False) -> Behaviour:
+    """Start a design stream, send `after` pieces, then an error event of `kind`.
+
+    With `drop`, reset the connection instead; with `kind=None`, just end the response there.
+    """
 
     def answer(h: _Handler, body: dict) -> None:
         _stream_prefix(h, body, h.server_fake.usage_for(body))
@@ -318,7 +321,7 @@ def break_off(kind: str = "overloaded_error", after: int = 3, drop: bool = False
             )
         if drop:
             h.reset()
-        else:
+        elif kind is not None:
             h.event("error", {"type": "error", "error": {"type": kind, "message": "Overloaded"}})
 
     return answer

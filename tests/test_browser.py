@@ -169,21 +169,34 @@ ALL_CELLS_RAN = """() => {
     return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
 }"""
 
+# The toolbar's execution indicator reads "idle" before any kernel exists; the status bar
+# names the kernel and its state only once the kernel is connected.
+KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+    .some(e => /\\| Idle$/.test(e.textContent.trim()) && !e.textContent.includes('No Kernel'))"""
+
 ERROR_OUTPUTS = """() => [...document.querySelectorAll(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
     .map(e => e.innerText)
     .filter(t => /Traceback|Error/.test(t))"""
 
 
-def run_all(page, lab: Lab, notebook: str) -> None:
+PROMPTS = "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent)"
+
+
+def run_all(page, lab: Lab, notebook: str, shots: Path) -> None:
     """Open the notebook, run every cell from the Run menu, and wait for the kernel to rest."""
     page.goto(lab.url(notebook))
     page.wait_for_selector(".jp-Notebook .jp-Cell")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+    page.wait_for_function(KERNEL_IDLE, timeout=OPEN_TIMEOUT * 1000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(ALL_CELLS_RAN, timeout=RUN_TIMEOUT * 1000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=RUN_TIMEOUT * 1000)
+    try:
+        page.wait_for_function(ALL_CELLS_RAN, timeout=RUN_TIMEOUT * 1000)
+        page.wait_for_function(KERNEL_IDLE, timeout=RUN_TIMEOUT * 1000)
+    except sync_api.TimeoutError:
+        stuck = shots / f"{Path(notebook).stem}-stuck.png"
+        page.screenshot(path=str(stuck))
+        pytest.fail(f"{notebook}: cells did not all run in {RUN_TIMEOUT}s: {page.evaluate(PROMPTS)} (see {stuck})")
     errors = page.evaluate(ERROR_OUTPUTS)
     assert not errors, f"{notebook}: a cell shows an error:\n" + "\n---\n".join(errors)
 
@@ -214,7 +227,7 @@ MAP_ICONS = """async () => {
 
 
 def test_quickstart_shows_map_and_tables(page, lab, shots):
-    run_all(page, lab, "01-quickstart.ipynb")
+    run_all(page, lab, "01-quickstart.ipynb", shots)
     page.screenshot(path=str(shots / "01-quickstart-top.png"))
 
     maps = page.evaluate(MAP_ICONS)
@@ -234,7 +247,7 @@ def test_quickstart_shows_map_and_tables(page, lab, shots):
 
 
 def test_tradeoff_explorer_reacts_to_a_slider(page, lab, shots):
-    run_all(page, lab, "03-tradeoff-explorer.ipynb")
+    run_all(page, lab, "03-tradeoff-explorer.ipynb", shots)
     explorer = page.locator(".dwarf-tradeoff-explorer").first
     explorer.wait_for()
     explorer.scroll_into_view_if_needed()

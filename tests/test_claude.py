@@ -58,6 +58,19 @@ def sent(fake, i: int = -1) -> dict:
     return fake.requests[i]["body"]
 
 
+def test_the_fake_api_speaks_the_format_the_sdk_reads(fake):
+    """Without streaming too, so that the fake stays faithful beyond what the agent uses."""
+    import anthropic
+
+    client = anthropic.Anthropic(api_key=KEY, base_url=fake.url, max_retries=0)
+    message = client.messages.create(
+        model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": "hi"}]
+    )
+    assert message.stop_reason == "tool_use"
+    assert message.content[0].input == fa.VALID_DESIGN
+    assert message.usage.cache_creation_input_tokens == fa.SYSTEM_CACHE_TOKENS
+
+
 # -- a design, end to end ----------------------------------------------------------------
 
 
@@ -303,9 +316,9 @@ def test_request_errors_are_explained_and_not_retried(make, fake, store, code, k
 @pytest.mark.parametrize(
     "code, kind, expected",
     [
-        (429, "rate_limit_error", "rate-limiting this key (429), still after 1 retries"),
-        (529, "overloaded_error", "overloaded (529), still after 1 retries"),
-        (500, "api_error", "failed (500 api_error) after 1 retries"),
+        (429, "rate_limit_error", "rate-limiting this key (429), still after 1 retry"),
+        (529, "overloaded_error", "overloaded (529), still after 1 retry"),
+        (500, "api_error", "failed (500 api_error) after 1 retry"),
     ],
 )
 def test_busy_or_failing_api_is_retried_then_explained(make, fake, store, code, kind, expected):
@@ -340,9 +353,13 @@ def test_a_timeout_names_the_setting_to_raise(make, fake, store):
     assert store.failures()[0]["requirements"] == TEXT
 
 
-@pytest.mark.parametrize("drop", [False, True], ids=["error-event", "dropped-connection"])
-def test_a_stream_that_breaks_off_is_asked_again(make, fake, drop):
-    fake.push(fa.break_off(drop=drop))
+@pytest.mark.parametrize(
+    "broken",
+    [fa.break_off(), fa.break_off(drop=True), fa.break_off(kind=None)],
+    ids=["error-event", "dropped-connection", "quiet-end"],
+)
+def test_a_stream_that_breaks_off_is_asked_again(make, fake, broken):
+    fake.push(broken)
     lines: list[str] = []
     d = make(max_retries=1).design(TEXT, progress=lines.append)
     assert len(d.services) == 2  # the whole design, not the half that arrived first
@@ -352,11 +369,17 @@ def test_a_stream_that_breaks_off_is_asked_again(make, fake, drop):
 
 def test_a_stream_that_keeps_breaking_is_reported_never_half_used(make, fake, store):
     fake.default = fa.break_off()
-    with pytest.raises(AgentError, match=r"broke off its answer \(overloaded_error\) after 1 retries"):
+    with pytest.raises(AgentError, match=r"broke off its answer \(overloaded_error\) after 1 retry"):
         make(max_retries=1).design(TEXT)
     assert len(fake.requests) == 2
     (failure,) = store.failures()
     assert failure["requirements"] == TEXT and failure["partial"].startswith('{"name": "tiny-shop"')
+
+
+def test_a_stream_that_keeps_ending_early_is_reported(make, fake):
+    fake.default = fa.break_off(kind=None)
+    with pytest.raises(AgentError, match=r"answer ended before it was complete, after 1 retry"):
+        make(max_retries=1).design(TEXT)
 
 
 def test_fallback_designs_offline_and_says_so(make, fake, store):
@@ -373,11 +396,12 @@ def test_fallback_designs_offline_and_says_so(make, fake, store):
 def test_refine_falls_back_to_the_offline_refinement(make, fake, store):
     current = make().design(TEXT)
     fake.default = fa.reset()
-    d = make(fallback="offline", max_retries=0).refine(current, "add product search")
+    d = make(fallback="offline", max_retries=0).refine(current, "add a search service")
     assert d.backend == "offline"
     assert d.name == current.name
+    assert "search" in [s.name for s in d.services]
     assert "the Anthropic API was unavailable" in d.assumptions[-1]
-    assert store.failures()[0]["requirements"] == "add product search"
+    assert store.failures()[0]["requirements"] == "add a search service"
 
 
 def test_refine_needs_a_design(make):

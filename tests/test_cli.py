@@ -13,6 +13,7 @@ import pytest
 
 from dwarf_nb.cli import main
 from dwarf_nb.design import Design
+from dwarf_nb.errors import AgentError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop.txt"
@@ -107,3 +108,25 @@ def test_installed_command_fails_without_traceback(in_tmp):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == ["dwarf-nb: no such file: missing.txt"]
+
+
+def test_agent_failure_exits_1(capsys, in_tmp, monkeypatch):
+    from dwarf_nb.agents.offline import OfflineDesigner
+
+    def unavailable(self, *args, **kwargs):
+        raise AgentError("the designer could not finish: try again")
+
+    monkeypatch.setattr(OfflineDesigner, "design", unavailable)
+    assert main(["design", str(SHOP)]) == 1
+    assert one_error_line(capsys) == "dwarf-nb: the designer could not finish: try again"
+
+
+def test_internal_error_exits_1_in_one_line(capsys, in_tmp, monkeypatch):
+    import dwarf_nb.views.text
+
+    def broken(design):
+        raise RuntimeError("summary exploded")
+
+    monkeypatch.setattr(dwarf_nb.views.text, "summary", broken)
+    assert main(["design", str(SHOP)]) == 1
+    assert one_error_line(capsys) == "dwarf-nb: internal error: RuntimeError: summary exploded"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handmade import HOSTILE, language_decision, shop
+from handmade_maps import HOSTILE, language_decision, shop
 
 import dwarf_nb
 from dwarf_nb.analysis.diff import Change, diff
@@ -104,3 +104,15 @@ def test_refining_an_example_shows_up_in_the_diff(problem):
     other.services = other.services[1:]
     removed = diff(design, other)
     assert removed.services.removed == [design.services[0].name]
+
+
+def test_a_refined_example_shows_its_language_change(problem):
+    design = dwarf_nb.design(problem["requirements"])
+    service = design.services[0]
+    language = "Rust" if service.language.lower() != "rust" else "Go"
+    refined = dwarf_nb.refine(design, f"use {language} for {service.name}")
+    result = diff(design, refined)
+    language_changes = [c for c in result.services.changed if (c.part, c.field) == (service.name, "language")]
+    assert [(c.old, c.new) for c in language_changes] == [(service.language, refined.service(service.name).language)]
+    assert language.lower() in refined.service(service.name).language.lower()
+    assert f"~ {service.name}: language {service.language} → " in result.to_text()

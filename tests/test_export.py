@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from export_designs import DESIGN_IDS, get
-from export_samples import HOSTILE_TEXT, hostile_design, rich_design
+from export_samples import HOSTILE_TEXT, hostile_design, rich_design, small_design
 from markdown_it import MarkdownIt
 
 from dwarf_nb.cli import main
@@ -123,7 +123,7 @@ def test_document_names_the_real_parts_of_the_design(exported):
 
 def test_without_graphviz_the_document_says_why_and_keeps_the_flowchart(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))  # no `dot` on the PATH
-    written = rich_design().export(tmp_path / "out", formats=("md", "html"))
+    written = small_design().export(tmp_path / "out", formats=("md", "html"))
     names = {p.name for p in written}
     assert "service_map.svg" not in names and "service_map.png" not in names
     text = (tmp_path / "out" / "BACKEND_DESIGN.md").read_text()
@@ -133,7 +133,7 @@ def test_without_graphviz_the_document_says_why_and_keeps_the_flowchart(tmp_path
 
 # -- safe writing ------------------------------------------------------------------------------
 def test_an_edited_file_is_not_overwritten_without_force(tmp_path):
-    design = rich_design()
+    design = small_design()
     design.export(tmp_path)
     sql = tmp_path / "schema.sql"
     sql.write_text(sql.read_text() + "-- my own index\n")
@@ -148,12 +148,12 @@ def test_an_edited_file_is_not_overwritten_without_force(tmp_path):
 def test_a_file_dwarf_did_not_write_is_not_overwritten(tmp_path):
     (tmp_path / "BACKEND_DESIGN.md").write_text("my notes\n")
     with pytest.raises(ExportConflict, match="BACKEND_DESIGN.md exists and was not written by dwarf-nb"):
-        rich_design().export(tmp_path)
+        small_design().export(tmp_path)
     assert (tmp_path / "BACKEND_DESIGN.md").read_text() == "my notes\n"
 
 
 def test_files_of_an_older_version_are_removed_unless_edited(tmp_path):
-    design = rich_design()
+    design = small_design()
     design.export(tmp_path)
     fewer = design.model_copy(update={"decisions": design.decisions[:1]})
     (tmp_path / "adr" / "0001-primary-datastore.md").write_text("kept by hand\n")
@@ -171,7 +171,7 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path):
     target.mkdir()
     (target / "adr").symlink_to(outside, target_is_directory=True)
     with pytest.raises(ExportConflict, match="outside the export folder"):
-        rich_design().export(target)
+        small_design().export(target)
     assert list(outside.iterdir()) == []
 
 
@@ -189,9 +189,9 @@ def test_bad_targets_and_formats_are_input_errors(tmp_path):
     a_file = tmp_path / "file.txt"
     a_file.write_text("x")
     with pytest.raises(InputError, match="it is a file, not a folder"):
-        rich_design().export(a_file)
+        small_design().export(a_file)
     with pytest.raises(InputError, match="unknown document format 'pdf'"):
-        rich_design().export(tmp_path / "out", formats=("pdf",))
+        small_design().export(tmp_path / "out", formats=("pdf",))
 
 
 def test_same_design_same_bytes(tmp_path):
@@ -213,6 +213,16 @@ class _Tags(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.tags.add(tag)
+
+
+def test_html_page_is_self_contained(exported):
+    page = (exported("rich") / "BACKEND_DESIGN.html").read_text()
+    parser = _Tags()
+    parser.feed(page)
+    assert not {"script", "link", "iframe", "img"} & parser.tags  # nothing fetched from elsewhere
+    assert ("svg" in parser.tags) == HAVE_DOT  # the map is inline
+    assert not re.search(r"""(?:src|href)=["']https?://""", page)
+    assert "<h2>Data Layer Design</h2>" in page and "<table>" in page
 
 
 def test_hostile_text_is_inert_in_markdown_and_html(exported):
@@ -245,7 +255,7 @@ def test_hostile_text_round_trips_through_yaml(exported):
 # -- the command line ----------------------------------------------------------------------
 def test_cli_export_and_conflict(tmp_path, capsys):
     source = tmp_path / "design.json"
-    source.write_text(rich_design().to_json())
+    source.write_text(small_design().to_json())
     out = tmp_path / "out"
     assert main(["export", str(source), str(out), "--format", "md", "--format", "html"]) == 0
     printed = capsys.readouterr().out.splitlines()

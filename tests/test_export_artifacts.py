@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 
 import pglast
 import pytest
@@ -145,15 +146,22 @@ def test_openapi_paths_use_template_syntax():
 
 
 # -- docker-compose.yml ---------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def compose_validator():
+@lru_cache(maxsize=1)
+def compose_schema_validator():
+    """A jsonschema validator for the Compose specification's schema (vendored by check-jsonschema)."""
     import jsonschema
 
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema (which vendors the Compose schema) is not installed")
     vendor = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
     schema = json.loads((vendor / "compose-spec.json").read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
+
+
+@pytest.fixture
+def compose_validator():
+    return compose_schema_validator()
 
 
 @pytest.mark.parametrize("design_id", DESIGN_IDS)

@@ -10,6 +10,7 @@ import copy
 import json
 
 import pytest
+from markdown_it import MarkdownIt
 
 from dwarf_nb.analysis.lint import _CHECKS, lint, rules
 from dwarf_nb.design import Design
@@ -17,8 +18,14 @@ from dwarf_nb.errors import DwarfError, InputError
 
 
 def _svc(name, kind="api", **extra):
-    return {"name": name, "kind": kind, "language": "python", "responsibility": f"does the {name} work",
-            "instances": 2, **extra}
+    return {
+        "name": name,
+        "kind": kind,
+        "language": "python",
+        "responsibility": f"does the {name} work",
+        "instances": 2,
+        **extra,
+    }
 
 
 def _comp(name, kind, **extra):
@@ -51,8 +58,15 @@ BASELINE = {
         _edge("broker", "mailer", "async"),
         _edge("mailer", "db"),
     ],
-    "jobs": [{"name": "send-confirmation", "trigger": "order.created", "service": "mailer",
-              "retries": 3, "dead_letter": "order.created.dead"}],
+    "jobs": [
+        {
+            "name": "send-confirmation",
+            "trigger": "order.created",
+            "service": "mailer",
+            "retries": 3,
+            "dead_letter": "order.created.dead",
+        }
+    ],
     "capacity": {"reads_per_second": 100, "writes_per_second": 5, "peak_rps": 300, "storage_gb_total": 50},
 }
 
@@ -149,6 +163,14 @@ def test_dw02_an_asynchronous_way_back_is_not_a_loop():
     assert only(data, "DW02") == []
 
 
+def test_dw02_components_reading_through_each_other_are_not_a_service_loop():
+    data = base()
+    data["edges"] += [_edge("cache", "db"), _edge("db", "cache")]
+    assert only(data, "DW02") == []
+    data["edges"].append(_edge("db", "app"))  # now app waits on db, which waits on app
+    assert [f.id for f in only(data, "DW02")] == ["DW02@app+cache+db"]
+
+
 def test_dw02_a_push_to_the_clients_is_not_a_loop():
     data = base()
     data["edges"].append(_edge("app", "clients"))
@@ -180,7 +202,7 @@ def test_dw03_stated_latency_over_the_p95_budget_is_reported_with_its_path():
     data = base()
     data["edges"][2]["latency_ms"] = 250  # app -> db
     [finding] = only(data, "DW03")
-    assert finding.id == "DW03@lb"
+    assert finding.id == "DW03@design"
     assert "clients -> lb -> app -> db" in finding.message and "277 ms" in finding.message
     data["slos"] = {"p95_latency_ms": 300}
     assert only(data, "DW03") == []
@@ -190,7 +212,7 @@ def test_dw03_default_latency_of_a_slow_kind_counts_when_none_is_stated():
     data = base()
     data["components"].append(_comp("warehouse", "analytics"))
     data["edges"].append(_edge("app", "warehouse"))
-    assert [f.id for f in only(data, "DW03")] == ["DW03@lb"]
+    assert [f.id for f in only(data, "DW03")] == ["DW03@design"]
 
 
 # -- DW04 hub service ------------------------------------------------------------------------
@@ -214,6 +236,17 @@ def test_dw04_fan_out_counts_for_services_but_not_for_gateways():
     data["services"].append(_svc("edge-gw", kind="gateway"))
     data["edges"] += [_edge("edge-gw", c) for c in callees] + [_edge("app", c, "async") for c in callees]
     assert [f.id for f in only(data, "DW04")] == ["DW04@app"]
+
+
+def test_dw04_a_service_both_called_and_calling_too_much_gets_one_finding_naming_both():
+    data = base()
+    others = [f"peer{i}" for i in range(6)]
+    add_services(data, *others)
+    data["edges"] += [_edge(p, "app", "async") for p in others] + [_edge("app", p, "async") for p in others]
+    [finding] = only(data, "DW04")
+    assert "called directly by 6 services" in finding.message and "calls 6 services directly" in finding.message
+    rationale = next(rule.rationale for rule in rules() if rule.id == "DW04")
+    assert finding.message.count(rationale) == 1 and finding.message.endswith(rationale)
 
 
 # -- DW05 availability -----------------------------------------------------------------------
@@ -240,11 +273,22 @@ def test_dw05_single_instance_is_fine_when_the_target_is_low():
     assert only(data, "DW05") == []
 
 
+def test_dw05_single_node_database_without_replica_is_a_warning():
+    data = base()
+    data["components"][1]["technology"] = "SQLite 3"
+    found = {f.id: f for f in only(data, "DW05")}
+    assert "SQLite 3" in found["DW05@db"].message and "one machine" in found["DW05@db"].message
+    # ... and at one instance's availability it drags the whole path under the target.
+    assert set(found) == {"DW05@db", "DW05@design"} and "lb -> app -> db" in found["DW05@design"].message
+    data["components"].append(_comp("db-copy", "read_replica", replica_of="db"))
+    assert only(data, "DW05") == []
+
+
 def test_dw05_path_availability_below_the_target_names_the_weakest_path():
     data = base()
     data["slos"] = {"availability": 0.9999}
     [finding] = only(data, "DW05")
-    assert finding.id == "DW05@lb"
+    assert finding.id == "DW05@design"
     # lb 99.995% x app (two instances, 99.9975%) x relational db 99.98% = 99.9725%
     assert "clients -> lb -> app -> db" in finding.message and "99.973%" in finding.message
     data["slos"] = {"availability": 0.9995}
@@ -274,6 +318,35 @@ def test_dw06_consumer_without_a_job_for_its_topic_is_an_error():
     assert "order.created" not in finding.message.split(" but ")[0]
 
 
+def test_dw06_a_labelled_trigger_names_the_same_topic():
+    data = base()
+    data["jobs"][0]["trigger"] = "topic: order.created"
+    assert only(data, "DW06") == []
+    data["jobs"][0]["service"] = "app"  # a job of another service does not cover mailer's topic
+    assert [f.id for f in only(data, "DW06")] == ["DW06@mailer"]
+
+
+def test_dw06_worker_with_no_declared_work_is_an_error_until_it_runs_a_job():
+    data = base()
+    data["services"].append(_svc("thumbnails", kind="worker", context="shop"))
+    data["edges"].append(_edge("thumbnails", "db"))
+    [finding] = only(data, "DW06")
+    assert (
+        finding.id == "DW06@thumbnails"
+        and "neither consumes a topic nor runs a declared job" in finding.message
+    )
+    data["jobs"].append(
+        {
+            "name": "resize",
+            "trigger": "cron: */5 * * * *",
+            "service": "thumbnails",
+            "retries": 2,
+            "dead_letter": "resize.failed",
+        }
+    )
+    assert only(data, "DW06") == []
+
+
 # -- DW07 read-heavy without a cache ---------------------------------------------------------
 
 
@@ -295,6 +368,13 @@ def test_dw07_balanced_workload_needs_no_cache():
     assert only(data, "DW07") == []
 
 
+def test_dw07_a_light_read_load_needs_no_cache_however_lopsided():
+    data = _without_cache(base())
+    data["capacity"].update(reads_per_second=20, writes_per_second=0)
+    data["traits"] = [{"name": "read_heavy"}]
+    assert only(data, "DW07") == []
+
+
 def test_dw07_read_heavy_trait_counts_when_no_figures_are_known():
     data = _without_cache(base())
     data["capacity"] = {}
@@ -306,7 +386,10 @@ def test_dw07_read_heavy_trait_counts_when_no_figures_are_known():
 def test_dw07_a_cdn_in_front_of_the_reader_relieves_the_store():
     data = _without_cache(base())
     data["components"].append(_comp("edge-cdn", "cdn"))
-    data["edges"] = [e for e in data["edges"] if e["target"] != "lb"] + [_edge("clients", "edge-cdn"), _edge("edge-cdn", "lb")]
+    data["edges"] = [e for e in data["edges"] if e["target"] != "lb"] + [
+        _edge("clients", "edge-cdn"),
+        _edge("edge-cdn", "lb"),
+    ]
     assert only(data, "DW07") == []
 
 
@@ -336,7 +419,10 @@ def test_dw08_several_exposed_services_need_a_gateway():
     assert finding.id == "DW08@edge" and "app, search" in finding.message
     data["components"].append(_comp("gw", "api_gateway"))
     data["edges"] = [e for e in data["edges"] if e["source"] != "lb"] + [
-        _edge("lb", "gw"), _edge("gw", "app"), _edge("gw", "search")]
+        _edge("lb", "gw"),
+        _edge("gw", "app"),
+        _edge("gw", "search"),
+    ]
     assert only(data, "DW08") == []
 
 
@@ -382,7 +468,9 @@ def test_dw10_missing_technology_purpose_or_connection_is_info():
 def test_dw11_broker_and_many_services_for_a_tiny_load():
     data = base()
     data["capacity"] = {"peak_rps": 5, "storage_gb_total": 2}
-    assert {f.id for f in only(data, "DW11")} == {"DW11@broker"}
+    [finding] = only(data, "DW11")
+    assert finding.id == "DW11@broker" and "peaks at 5 requests per second" in finding.message
+    assert "jobs table" in finding.fix
     add_services(data, "a", "b")
     assert {f.id for f in only(data, "DW11")} == {"DW11@broker", "DW11@services"}
 
@@ -408,7 +496,11 @@ def test_suppressed_finding_moves_to_accepted_with_its_reason():
     report = lint(_single_instance(), suppress={"DW05@app": "one instance until launch"})
     assert "DW05@app" not in {f.id for f in report.findings}
     [accepted] = report.accepted
-    assert (accepted.id, accepted.accepted, accepted.reason) == ("DW05@app", True, "one instance until launch")
+    assert (accepted.id, accepted.accepted, accepted.reason) == (
+        "DW05@app",
+        True,
+        "one instance until launch",
+    )
     assert "one instance until launch" in report.to_text()
 
 
@@ -417,7 +509,7 @@ def test_a_bare_rule_id_accepts_every_finding_of_that_rule():
     data["services"][0]["instances"] = 1
     data["slos"] = {"availability": 0.9999}
     report = lint(Design.model_validate(data), suppress={"DW05": "availability reviewed separately"})
-    assert {f.id for f in report.accepted} == {"DW05@app", "DW05@lb"}
+    assert {f.id for f in report.accepted} == {"DW05@app", "DW05@design"}
     assert not [f for f in report.findings if f.rule == "DW05"]
 
 
@@ -454,9 +546,17 @@ def test_json_lists_every_finding_with_its_fields():
     data = json.loads(report.to_json())
     assert data["design"] == "shop" and data["counts"]["accepted"] == 1
     [entry] = [f for f in data["findings"] if f["id"] == "DW05@app"]
-    assert entry == {"id": "DW05@app", "rule": "DW05", "target": "app", "severity": "warning",
-                     "title": "Availability risk", "message": entry["message"], "fix": entry["fix"],
-                     "accepted": True, "reason": "later"}
+    assert entry == {
+        "id": "DW05@app",
+        "rule": "DW05",
+        "target": "app",
+        "severity": "warning",
+        "title": "Availability risk",
+        "message": entry["message"],
+        "fix": entry["fix"],
+        "accepted": True,
+        "reason": "later",
+    }
     assert entry["message"] and entry["fix"].startswith("Run app with at least two instances")
 
 
@@ -471,11 +571,30 @@ def test_html_and_markdown_escape_what_the_user_wrote():
     assert row.count(" | ") == 2  # the reason's own bar does not open a fourth column
 
 
+def test_design_text_quoted_in_a_message_is_escaped():
+    data = base()
+    data["components"][1]["technology"] = '<img src=x onerror="alert(1)"> | SQLite'
+    report = lint(Design.model_validate(data))
+    assert any("<img" in f.message for f in report.findings)  # the plain message quotes it as written
+    assert (
+        "<img" not in report._repr_html_()
+        and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in report._repr_html_()
+    )
+    rendered = MarkdownIt("commonmark").enable("table").render(report.to_markdown())
+    assert "<img" not in rendered and "&lt;img src=x" in rendered
+    # Every row keeps its four cells: the technology's own bar does not open a fifth.
+    assert {row.count("<td>") for row in rendered.split("<tr>")[2:]} == {4}
+
+
 def test_markdown_table_has_one_row_per_active_finding():
     data = _without_cache(base())
     data["jobs"][0]["retries"] = 0
     report = lint(Design.model_validate(data))
-    rows = [line for line in report.to_markdown().splitlines() if line.startswith("| error") or line.startswith("| warning")]
+    rows = [
+        line
+        for line in report.to_markdown().splitlines()
+        if line.startswith("| error") or line.startswith("| warning")
+    ]
     assert len(rows) == len(report.findings) == 2
     assert rows[0].startswith("| error | DW06@send\\-confirmation")
 

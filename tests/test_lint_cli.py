@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from test_lint import base
+
 from dwarf_nb.cli import main
 from dwarf_nb.design import Design
-
-from test_lint import base
 
 ENTRY = Path(sys.executable).parent / "dwarf-nb"
 
@@ -73,8 +73,12 @@ def test_bad_input_exits_2_with_one_line(in_tmp, capsys):
 
 def test_installed_command_reads_standard_input(in_tmp):
     text = Design.model_validate(base()).to_json()
-    clean = subprocess.run([str(ENTRY), "lint", "-", "--json"], input=text, capture_output=True, text=True, timeout=120)
+    clean = subprocess.run(
+        [str(ENTRY), "lint", "-", "--json"], input=text, capture_output=True, text=True, timeout=120
+    )
     assert clean.returncode == 0, clean.stderr
     assert json.loads(clean.stdout)["findings"] == []
-    failing = subprocess.run([str(ENTRY), "lint", _with_error(in_tmp)], capture_output=True, text=True, timeout=120)
+    failing = subprocess.run(
+        [str(ENTRY), "lint", _with_error(in_tmp)], capture_output=True, text=True, timeout=120
+    )
     assert failing.returncode == 1 and "DW06@send-confirmation" in failing.stdout

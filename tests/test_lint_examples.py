@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PROBLEMS
 
 import dwarf_nb
-from dwarf_nb.design import Design, Edge
 from dwarf_nb.analysis.lint import lint
-
-from conftest import PROBLEMS
+from dwarf_nb.design import Design, Edge
 
 ENTRY = Path(sys.executable).parent / "dwarf-nb"
 
@@ -32,7 +31,10 @@ def cli_design(tmp_path_factory) -> Design:
     (folder / "requirements.txt").write_text(problem["requirements"], encoding="utf-8")
     run = subprocess.run(
         [str(ENTRY), "design", str(folder / "requirements.txt"), "--json"],
-        capture_output=True, text=True, timeout=300, cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=folder,
     )
     assert run.returncode == 0, run.stderr
     return Design.model_validate(json.loads(run.stdout))
@@ -54,7 +56,9 @@ def _store_and_owner(design: Design) -> tuple[str, str]:
 def test_sharing_a_database_between_services_is_caught(cli_design):
     store, owner = _store_and_owner(cli_design)
     owner_context = cli_design.service(owner).context or owner
-    intruder = next(s for s in cli_design.services if (s.context or s.name) != owner_context and s.kind != "gateway")
+    intruder = next(
+        s for s in cli_design.services if (s.context or s.name) != owner_context and s.kind != "gateway"
+    )
     broken = cli_design.model_copy(deep=True)
     broken.edges.append(Edge(source=intruder.name, target=store, protocol="sql"))
     for comp in broken.components:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from markupsafe import escape
 from notebook_shell import SHOP, _shell, ip, load, run  # noqa: F401  (fixtures)
 
@@ -163,3 +166,19 @@ def test_failed_cell_leaves_no_progress_line_behind(ip):
     ran = run(ip, f"%%dwarf shop --backend telepathy\n{SHOP}")
     ran.usage_error()
     assert ran.outputs[-1].data == {"text/plain": ""}
+
+
+def test_loading_the_extension_imports_nothing_heavy(in_tmp):
+    # %load_ext must stay fast: the designer's libraries load when a cell needs them.
+    probe = (
+        "import sys\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "from traitlets.config import Config\n"
+        "c = Config(); c.HistoryManager.hist_file = ':memory:'\n"
+        "InteractiveShell.instance(config=c).run_line_magic('load_ext', 'dwarf_nb')\n"
+        "heavy = ('pandas', 'pydantic', 'diagrams', 'graphviz', 'anthropic', 'jinja2', 'dwarf_nb.design')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

@@ -6,7 +6,7 @@ import base64
 import shutil
 
 import pytest
-from handmade import hostile_shop
+from handmade_card import hostile_shop
 from notebook_shell import SHOP, _shell, ip, run  # noqa: F401  (fixtures)
 
 
@@ -42,8 +42,10 @@ def test_unknown_design_names_the_known_ones(ip, shop):
     assert "shopp" in message and "shop" in message.replace("shopp", "")
 
 
-def test_list_is_empty_then_names_designs(ip):
+def test_list_is_empty_then_names_designs(ip, in_tmp):
     assert "no designs" in run(ip, "%dwarf list").stdout
+    run(ip, "%dwarf show shop")
+    assert list(in_tmp.iterdir()) == []  # reading an empty history creates no file
     run(ip, f"%%dwarf shop\n{SHOP}")
     listed = run(ip, "%dwarf list")
     assert listed.last("text/plain").split()[:2] == ["shop", "v1"]

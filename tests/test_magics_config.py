@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from handmade import hostile_shop
+from handmade_card import hostile_shop
 from notebook_shell import SHOP, _shell, ip, load, run  # noqa: F401  (fixtures)
 
 from dwarf_nb.store import Store
@@ -105,3 +105,39 @@ def test_suppress_setting_accepts_findings(ip):
     assert "the team accepted it" in text.split("Accepted:")[1]
     # The card's review honours the setting too.
     assert "the team accepted it" in run(ip, "%dwarf show handmade --no-map").last("text/html")
+
+
+def test_settings_reach_the_anthropic_agent(ip, in_tmp, monkeypatch):
+    import dwarf_nb
+    from dwarf_nb.agents.claude import ClaudeAgent
+
+    seen = {}
+
+    def answer_without_network(self, text, name=None, progress=None):
+        seen.update(
+            model=self.model, timeout=self.timeout, retries=self.max_retries, fallback=self.fallback,
+            cache=self.use_cache, store=self.store.path.resolve(),
+        )
+        progress("waiting for the model")
+        return dwarf_nb.design(text, name=name).model_copy(update={"backend": "anthropic"})
+
+    monkeypatch.setattr(ClaudeAgent, "design", answer_without_network)
+    for setting in (
+        'backend = "anthropic"', 'model = "claude-test-model"', "timeout = 5", "max_retries = 0",
+        'fallback = "offline"', "use_cache = False",
+    ):
+        run(ip, f"%config DwarfMagics.{setting}")
+    ran = run(ip, f"%%dwarf shop\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    assert seen == {
+        "model": "claude-test-model", "timeout": 5.0, "retries": 0, "fallback": "offline",
+        "cache": False, "store": (in_tmp / ".dwarf" / "designs.db").resolve(),
+    }
+    assert any("waiting for the model" in o.data["text/plain"] for o in ran.outputs if o.update)
+    assert "anthropic backend" in ran.last("text/html")
+
+
+def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()
+    assert "ANTHROPIC_API_KEY" in message and "offline" in message

@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from handmade import HOSTILE, hostile, shop
+from handmade_maps import HOSTILE, hostile, shop
 
 import dwarf_nb
 from dwarf_nb.design import Design, Edge, Service
@@ -134,3 +134,7 @@ def test_every_example(problem):
     assert sum(e[1] == "-.->" for e in chart["edges"]) == sum(e.mode == "async" for e in design.edges)
     contexts = {s.context for s in design.services if s.context}
     assert set(chart["subgraphs"]) == contexts
+
+
+def test_an_empty_design_is_a_bare_flowchart():
+    assert flowchart(Design(name="blank")) == "flowchart LR\n"

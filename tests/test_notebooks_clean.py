@@ -1,4 +1,10 @@
-"""The example notebooks as committed: valid, without outputs, runnable by a newcomer with no API key."""
+"""The example notebooks as committed: valid, without outputs, runnable by a newcomer with no API key.
+
+`pytest --nbmake notebooks` runs them too, but nbmake only fails on an `error` output:
+a magic's UsageError is printed on stderr instead, and nbmake then passes a notebook
+that stopped half-way. So this module also runs each one (in a temporary copy, with no
+API key in the environment) and fails on the first cell that does not finish.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = [
@@ -57,3 +65,17 @@ def test_explained_in_prose_and_offline(notebook):
     assert len(markdown) >= len(code) / 2, f"{name}: too little explanation between the code cells"
     paid = [c.source for c in code if PAID_CALL.search(c.source)]
     assert not paid, f"{name}: a code cell calls the anthropic backend; the examples must run with no key"
+
+
+def test_runs_top_to_bottom_offline(notebook, tmp_path, monkeypatch):
+    name, nb = notebook
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)  # the kernel inherits this environment
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        pytest.fail(f"{name} stops at a cell:\n{err}")
+    ran = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert all(ran), f"{name}: some cells did not run"
+    written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.rglob("*") if p.is_file()}
+    assert written <= {".dwarf", "out"}, f"{name} writes outside out/ and .dwarf/: {sorted(written)}"

@@ -108,7 +108,7 @@ def test_empty_text_is_an_input_error():
         dw.design("   \n ")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(min_size=0, max_size=400))
 def test_any_text_gives_a_design_or_an_input_error(text):
     try:
@@ -118,7 +118,7 @@ def test_any_text_gives_a_design_or_an_input_error(text):
     assert Design.model_validate(d.model_dump(mode="json")) == d
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, database=None)
 @given(st.lists(st.sampled_from([
     "10 million", "2k", "1,200", "5B", "requests per second", "users", "daily active", "every 5 seconds",
     "95% reads", "20x spikes", "kept 2 years", "forever", "400 KB", "photos", "search by keyword", "Team of 30",
@@ -189,3 +189,16 @@ def test_refine_errors_are_one_line_input_errors(shop, request_text, message):
     with pytest.raises(InputError, match=message) as err:
         dw.refine(shop, request_text)
     assert isinstance(err.value, DwarfError) and "\n" not in str(err.value)
+
+
+def test_adding_a_second_public_service_adds_a_gateway():
+    small = dw.design("A small booking site for a yoga studio with 300 members. Team of 2 who know Python.")
+    assert "api_gateway" not in small.kinds()
+    new = dw.refine(small, "add a payments service")
+    assert "api_gateway" in new.kinds()
+    assert [(f.rule, f.target) for f in new.lint().findings if f.severity == "error"] == []
+
+
+def test_the_only_api_service_cannot_be_removed(shop):
+    with pytest.raises(InputError, match="only API service"):
+        dw.refine(shop, "remove the app service")

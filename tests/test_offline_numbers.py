@@ -105,3 +105,30 @@ def test_keyword_traits_keep_their_evidence():
     assert "scheduled" in p.traits
     # "daily active users" is a scale, not a schedule.
     assert "scheduled" not in read_profile("We have 2 million daily active users.").traits
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The database takes 300 writes/s on average.", 300),
+    ("Clients send 5k req/s.", 5000),
+    ("The search tier serves 2,000 QPS.", 2000),
+])
+def test_per_second_shorthands(text, expected):
+    assert sum(f.avg for f in read_load(text).flows) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["Traffic is 80/20 read/write.", "We see 4 reads per write.", "The read:write ratio is 4:1."])
+def test_read_write_ratios(text):
+    assert read_load(text).read_share == pytest.approx(0.8)
+
+
+def test_unknown_nouns_still_count_as_rates():
+    ld = read_load("We serve 100 million redirects per day and store 1 million new links per day.")
+    kinds = {f.noun: f.cls for f in ld.flows}
+    assert kinds == {"redirect": "read", "link": "write"}
+
+
+def test_byte_volumes_become_record_rates():
+    ld = read_load("Customers ship 2 TB of logs per day, about 500 bytes per line.")
+    (flow,) = ld.flows
+    assert flow.avg == pytest.approx(2e12 / 86400 / 500)
+    assert flow.size == 500

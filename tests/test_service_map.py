@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from handmade import HOSTILE, hostile, shop
+from handmade_maps import HOSTILE, hostile, shop
 
 import dwarf_nb
 from dwarf_nb.design import Component, Design, Edge, Service
@@ -49,11 +49,14 @@ def icon_of(root: ET.Element, node_id: str) -> bytes:
 
 
 def assert_self_contained(root: ET.Element) -> None:
-    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    """Every link is embedded data, or points inside the document at embedded data."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
     refs = [v for e in root.iter() for k, v in e.attrib.items() if k.endswith("href")]
     assert refs, "the map should draw icons"
     for ref in refs:
-        assert ref.startswith("data:image/png;base64,") or ref[1:] in ids and ref.startswith("#"), ref
+        if ref.startswith("#"):
+            ref = by_id[ref[1:]].get(XLINK_HREF)
+        assert ref.startswith("data:image/png;base64,"), ref
 
 
 def assert_shows_every_part(design: Design, root: ET.Element) -> None:
@@ -75,7 +78,9 @@ def icon_file(class_path: str) -> bytes:
 
 def test_svg_is_self_contained_and_shows_every_part(in_tmp):
     design = shop()
-    root = parse(service_map.render(design))
+    svg = service_map.render(design)
+    assert ".png" not in svg and "resources/" not in svg, "no path to an icon file on this machine"
+    root = parse(svg)
     assert_self_contained(root)
     assert_shows_every_part(design, root)
     assert {"Catalog", "Sales"} <= set(texts(root)), "bounded contexts are labelled clusters"
@@ -124,13 +129,15 @@ def test_technology_words_pick_icons(technology, expected):
 
 
 def test_unknown_language_falls_back_to_the_service_kind():
-    assert icons.service_class_path(Service(name="x", kind="gateway", language="COBOL")) == icons.table()["service_kind"]["gateway"]
+    gateway = Service(name="x", kind="gateway", language="COBOL")
+    assert icons.service_class_path(gateway) == icons.table()["service_kind"]["gateway"]
     assert icons.service_class_path(Service(name="x", language="Kotlin/JVM")) == "diagrams.programming.language.Kotlin"
 
 
 def test_every_icon_in_the_knowledge_file_exists():
     table = icons.table()
-    paths = [table["clients"]] + [p for section in ("language", "service_kind", "technology", "component_kind") for p in table[section].values()]
+    sections = ("language", "service_kind", "technology", "component_kind")
+    paths = [table["clients"]] + [p for section in sections for p in table[section].values()]
     for path in paths:
         assert icon_file(path)[:8] == PNG_SIGNATURE, path
     assert set(table["component_kind"]) == set(Component.model_fields["kind"].annotation.__args__)
@@ -264,3 +271,9 @@ def test_every_example_renders(problem, in_tmp):
     assert_shows_every_part(design, root)
     assert design.service_map() == svg
     assert list(in_tmp.iterdir()) == []
+
+
+def test_an_empty_design_draws_an_empty_map(in_tmp):
+    root = parse(service_map.render(Design(name="blank")))
+    assert texts(root) == ["blank"]
+    assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]

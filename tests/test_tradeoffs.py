@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from handmade import language_decision
+from handmade_maps import language_decision
 
 import dwarf_nb
 from dwarf_nb.analysis import tradeoffs
@@ -30,7 +30,9 @@ def database_decision() -> Decision:
 
 
 def design_with_decisions() -> Design:
-    pay = language_decision({"performance": 2.0, "hiring": 1.0}).model_copy(update={"subject": "payments", "title": "Language for payments"})
+    pay = language_decision({"performance": 2.0, "hiring": 1.0}).model_copy(
+        update={"subject": "payments", "title": "Language for payments"}
+    )
     return Design(name="d", decisions=[language_decision(), pay, database_decision()])
 
 
@@ -92,7 +94,8 @@ def test_sensitivity_clear_lead_and_smallest_flip():
     # ...and really does flip, just beyond the break-even weight and not before it:
     assert tradeoffs.rank(language_decision(), {"performance": 0.74})[0][0] == "Python"
     assert tradeoffs.rank(language_decision(), {"performance": 0.76})[0][0] == "Go"
-    assert "Go leads Python by 17%" in result.line and "performance" in result.line and "0.75" in result.line
+    assert "Go leads Python by 17% (a clear lead)" in result.line
+    assert "lowering the weight of performance from 1 to below 0.75 would make Python win" in result.line
 
 
 def test_sensitivity_close_call():
@@ -103,11 +106,23 @@ def test_sensitivity_close_call():
     assert "close call" in result.line
 
 
+def test_a_tie_is_a_close_call_that_any_nudge_flips():
+    decision = language_decision({"performance": 3.0, "hiring": 4.0})  # Go 15+4, Python 3+16
+    result = tradeoffs.sensitivity(decision)
+    assert (result.winner, result.runner_up, result.margin, result.close_call) == ("Go", "Python", 0.0, True)
+    assert (result.flip.criterion, result.flip.new_weight, result.flip.raises) == ("performance", 3.0, False)
+    assert "ties with Python" in result.line and "lowering the weight of performance from 3 to below 3" in result.line
+    assert tradeoffs.rank(decision, {"performance": 2.99})[0][0] == "Python"
+
+
 def test_no_single_weight_change_flips_a_dominant_option():
     decision = Decision(
         title="Broker",
         topic="broker",
-        options=[Option(name="Kafka", scores={"throughput": 5, "replay": 5}), Option(name="NATS", scores={"throughput": 3, "replay": 1})],
+        options=[
+            Option(name="Kafka", scores={"throughput": 5, "replay": 5}),
+            Option(name="NATS", scores={"throughput": 3, "replay": 1}),
+        ],
         chosen="Kafka",
     )
     result = tradeoffs.sensitivity(decision)
@@ -130,11 +145,14 @@ def test_topic_table_is_one_frame_indexed_by_decision_and_option():
     assert frame.loc[("payments", "Go"), "weighted_total"] == 11.0  # 2*5 + 1
     assert list(frame.columns)[-2:] == ["weighted_total", "rank"]
     assert design.tradeoffs("language").equals(frame)
-    assert list(design.tradeoffs("databases").index.get_level_values("option")) == ["PostgreSQL", "MongoDB", "Cassandra"]
+    options = design.tradeoffs("databases").index.get_level_values("option")
+    assert list(options) == ["PostgreSQL", "MongoDB", "Cassandra"]
 
 
 def test_any_topic_by_singular_or_plural_in_any_case():
-    broker = Decision(title="Event transport", topic="broker", options=[Option(name="Kafka", scores={"replay": 5})], chosen="Kafka")
+    broker = Decision(
+        title="Event transport", topic="broker", options=[Option(name="Kafka", scores={"replay": 5})], chosen="Kafka"
+    )
     design = Design(name="b", decisions=[broker, database_decision()])
     assert list(design.tradeoffs("Brokers").index) == [("Event transport", "Kafka")]
     assert design.tradeoffs(" DATABASES ").equals(design.tradeoffs("database"))

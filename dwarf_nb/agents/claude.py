@@ -51,7 +51,7 @@ from ..errors import AgentError, InputError
 from ..store import Store
 from . import Progress, check_text, get_agent
 from .agentfile import load_agent_file
-from .faults import KEY_ENV, Unavailable, explain, scrub
+from .faults import KEY_ENV, StreamCut, Unavailable, explain, scrub
 from .usage import Usage, resolve_model
 
 TOOL_NAME = "submit_design"
@@ -122,7 +122,7 @@ class _Reply:
             raise _NotADesign(f"the tool input is not valid JSON ({err.msg} at character {err.pos})") from None
         if not isinstance(value, dict):
             raise _NotADesign("the tool input is not a JSON object")
-        return value
+        return dict(value)  # filled in by _finish; the original goes back unchanged in a repair turn
 
     def repair_turns(self, problems: list[str]) -> list[dict]:
         """The assistant turn as it was, and a user turn listing what to fix."""
@@ -179,7 +179,7 @@ def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
         "Design the backend for the requirements below.\n\n"
         f"<requirements>\n{text}\n</requirements>\n\n"
         "An offline analyser read these facts and figures from them (correct them where the requirements "
-        f"say otherwise):\n<offline_analysis>\n{json.dumps(notes, indent=1)}\n</offline_analysis>\n\n"
+        f"say otherwise):\n<offline_analysis>\n{json.dumps(notes, ensure_ascii=False)}\n</offline_analysis>\n\n"
         f"{naming} Answer by calling {TOOL_NAME} with the complete design."
     )
 
@@ -189,7 +189,7 @@ def _refine_prompt(current: Design, request: str) -> str:
     return (
         "Here is the current design, made for the requirements below.\n\n"
         f"<requirements>\n{current.requirements}\n</requirements>\n\n"
-        f"<design>\n{json.dumps(body, indent=1)}\n</design>\n\n"
+        f"<design>\n{json.dumps(body, ensure_ascii=False)}\n</design>\n\n"
         f"Apply this change request:\n<change_request>\n{request}\n</change_request>\n\n"
         f'Keep the name "{current.name}" and everything the request does not touch. '
         f"Answer by calling {TOOL_NAME} with the complete updated design."
@@ -445,6 +445,8 @@ class ClaudeAgent:
                 raise _BrokenStream(err, reply) from None
             raise self._explain(err, client, reply.raw) from None
         reply.raw = "".join(parts)
+        if snapshot.stop_reason is None and reply.json_error is None:
+            raise _BrokenStream(StreamCut(), reply)
         reply.stop_reason = snapshot.stop_reason
         reply.usage = Usage.of(self.model, snapshot.usage)
         for block in snapshot.content:

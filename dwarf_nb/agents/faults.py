@@ -20,7 +20,7 @@ KEY_ENV = "ANTHROPIC_API_KEY"
 _MODEL_SETTING = "--model / %config DwarfMagics.model"
 _OFFLINE = "or use --backend offline"
 
-# One sentence per HTTP status; {model}, {detail} and {retries} are filled in by explain().
+# One sentence per HTTP status; {model}, {detail} and {retries} ("2 retries") are filled in by explain().
 _STATUS = {
     400: "the Anthropic API rejected the request (400): {detail}",
     401: f"the Anthropic API rejected the API key (401): check {KEY_ENV}",
@@ -28,17 +28,21 @@ _STATUS = {
     403: f"the API key in {KEY_ENV} may not use model {{model!r}} (403): {{detail}}",
     404: "model {model!r} was not found by the Anthropic API (404): choose another with " + _MODEL_SETTING,
     413: "the request is too large for the Anthropic API (413): shorten the requirements text",
-    429: "the Anthropic API is rate-limiting this key (429), still after {retries} retries: wait a minute and retry, " + _OFFLINE,
-    529: "the Anthropic API is overloaded (529), still after {retries} retries: try again later, " + _OFFLINE,
+    429: "the Anthropic API is rate-limiting this key (429), still after {retries}: wait a minute and retry, " + _OFFLINE,
+    529: "the Anthropic API is overloaded (529), still after {retries}: try again later, " + _OFFLINE,
 }
-_SERVER_ERROR = "the Anthropic API failed ({status} {kind}) after {retries} retries: try again later, " + _OFFLINE
+_SERVER_ERROR = "the Anthropic API failed ({status} {kind}) after {retries}: try again later, " + _OFFLINE
 # A status-200 stream that ends in an error event: the SDK does not retry these.
-_STREAM_ERROR = "the Anthropic API broke off its answer ({kind}) after {retries} retries: try again later, " + _OFFLINE
+_STREAM_ERROR = "the Anthropic API broke off its answer ({kind}) after {retries}: try again later, " + _OFFLINE
 _UNAVAILABLE_STATUSES = {408, 409, 429, 500, 502, 503, 504, 529}
 
 
 class Unavailable(AgentError):
     """The API could not be reached or was too busy: `fallback="offline"` may design offline instead."""
+
+
+class StreamCut(Exception):
+    """A stream that ended quietly before its message was complete (no stop reason)."""
 
 
 def scrub(text: str, key: Optional[str]) -> str:
@@ -60,11 +64,16 @@ def explain(err: BaseException, *, model: str, timeout: float, retries: int, bas
             f"no answer from the Anthropic API within the {timeout:g} s timeout: raise the timeout "
             "(timeout= / %config DwarfMagics.timeout) or simplify the requirements"
         )
+    retries_done = f"{retries} {'retry' if retries == 1 else 'retries'}"
+    if isinstance(err, StreamCut):
+        return Unavailable(
+            f"the Anthropic API's answer ended before it was complete, after {retries_done}: try again later, {_OFFLINE}"
+        )
     if isinstance(err, (anthropic.APIConnectionError, httpx2.TransportError)):
         cause = err.__cause__ or err
         return Unavailable(
             scrub(
-                f"could not reach the Anthropic API at {base_url} ({type(cause).__name__}) after {retries} retries: "
+                f"could not reach the Anthropic API at {base_url} ({type(cause).__name__}) after {retries_done}: "
                 f"check the network or ANTHROPIC_BASE_URL, {_OFFLINE}",
                 key,
             )
@@ -73,13 +82,13 @@ def explain(err: BaseException, *, model: str, timeout: float, retries: int, bas
         status = err.status_code
         kind = err.type or "error"
         if status == 200:
-            return Unavailable(scrub(_STREAM_ERROR.format(kind=kind, retries=retries), key))
+            return Unavailable(scrub(_STREAM_ERROR.format(kind=kind, retries=retries_done), key))
         template = _STATUS.get(status)
         if template is None and status >= 500:
             template = _SERVER_ERROR
         if template is None:
             template = "the Anthropic API answered {status} ({kind}): {detail}"
-        message = scrub(template.format(status=status, kind=kind, model=model, detail=_detail(err), retries=retries), key)
+        message = scrub(template.format(status=status, kind=kind, model=model, detail=_detail(err), retries=retries_done), key)
         return Unavailable(message) if status in _UNAVAILABLE_STATUSES or status >= 500 else AgentError(message)
     # Anything else from the SDK (a response it could not read, a credentials plug-in).
     return AgentError(scrub(f"the Anthropic API call failed: {type(err).__name__}", key))

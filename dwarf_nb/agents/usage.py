@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Optional
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .offline.knowledge import load
 
 
-@cache
 def model_facts() -> dict:
     """knowledge/anthropic.toml: model short names, prices and prompt-cache multipliers."""
-    text = resources.files("dwarf_nb.knowledge").joinpath("anthropic.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return load("anthropic")
 
 
 def resolve_model(name: Optional[str]) -> str:

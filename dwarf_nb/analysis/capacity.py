@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..agents.offline.knowledge import load as knowledge
-from ..agents.offline.numbers import DAY, MONTH, YEAR, Load, read_load
+from ..agents.offline.numbers import Load, read_load
+from ..agents.offline.quantities import DAY, MONTH, YEAR
 from ..design import Capacity
 
 
@@ -190,6 +191,7 @@ def breakdown(source: Union[str, Load]) -> Figures:
         say(f"Records without a stated size ({', '.join(sorted(set(unsized)))}) are taken as {d['record_bytes']} bytes each.")
     if ld.static_bytes:
         total_bytes += ld.static_bytes
+        say(f"Existing content of about {ld.static_bytes / 1e9:.3g} GB is included in the total: \"{ld.static_evidence[0]}\"")
     if ld.per_user_bytes and ld.users:
         later = ld.users_later or ld.users
         total_bytes += later * ld.per_user_bytes

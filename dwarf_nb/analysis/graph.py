@@ -1,15 +1,15 @@
 """The design as a directed graph (networkx), with the path questions the review asks.
 
 Nodes are service and component names plus `clients` (users at the edge); every node
-carries its `kind`, whether it is a service and, for services, how many instances run. Two graphs are kept: `calls` holds every
-edge, `sync` only the synchronous ones, because latency, cycles and availability follow
-synchronous calls while asynchronous ones decouple.
+carries its `kind`, whether it is a service and, for services, how many instances run.
+Two graphs are kept: `calls` holds every edge, `sync` only the synchronous ones, because
+latency, cycles and availability follow synchronous calls while asynchronous ones decouple.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Callable
 
 import networkx as nx
 
@@ -19,6 +19,8 @@ CLIENTS = "clients"
 
 
 class DesignGraph:
+    """One design's call graphs and the facts the review rules ask of them."""
+
     def __init__(self, design: Design):
         self.design = design
         self.calls = nx.DiGraph()
@@ -87,14 +89,27 @@ class DesignGraph:
         return found
 
     # -- path questions ---------------------------------------------------------------
-    def sync_loops(self) -> list[list[str]]:
-        """One loop of synchronous calls per group of mutually dependent nodes, sorted."""
+    def sync_loops(self) -> list[tuple[list[str], list[str]]]:
+        """Each group of nodes that depend on each other through synchronous calls.
+
+        Returns (the group's members sorted, the shortest loop from the first member back
+        to itself).
+        """
         loops = []
         for group in nx.strongly_connected_components(self.sync):
-            first = min(group)
-            if len(group) > 1 or self.sync.has_edge(first, first):
-                cycle = nx.find_cycle(self.sync.subgraph(group), source=first)
-                loops.append([u for u, _ in cycle] + [first])
+            first, *others = members = sorted(group)
+            if not others and not self.sync.has_edge(first, first):
+                continue
+            inside = self.sync.subgraph(members)
+            back = min(
+                (
+                    nx.shortest_path(inside, nxt, first)
+                    for nxt in inside.successors(first)
+                    if nxt != first or not others
+                ),
+                key=lambda path: (len(path), path),
+            )
+            loops.append((members, [first, *back]))
         return sorted(loops)
 
     @cached_property
@@ -128,13 +143,15 @@ class DesignGraph:
         return dag
 
     @staticmethod
-    def heaviest_path(dag: nx.DiGraph, start: str, weight: Callable[[str, str], float]) -> tuple[float, list[str]]:
+    def heaviest_path(
+        dag: nx.DiGraph, start: str, weight: Callable[[str, str], float]
+    ) -> tuple[float, list[str]]:
         """The path from `start` whose edges weigh the most in total (weights >= 0)."""
         best: dict[str, tuple[float, list[str]]] = {}
         reach = nx.descendants(dag, start) | {start}
         for node in reversed(list(nx.topological_sort(dag.subgraph(reach)))):
             best[node] = (0.0, [node])
-            for nxt in dag.successors(node):
+            for nxt in sorted(dag.successors(node)):  # sorted: ties resolve the same every time
                 total = weight(node, nxt) + best[nxt][0]
                 if total > best[node][0]:
                     best[node] = (total, [node, *best[nxt][1]])

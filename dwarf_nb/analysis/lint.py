@@ -18,12 +18,15 @@ from __future__ import annotations
 import json
 import math
 import textwrap
-import tomllib
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from ..design import DATASTORE_KINDS, Design
 from ..errors import InputError
@@ -40,7 +43,7 @@ class Hit:
 
     target: str
     params: dict = field(default_factory=dict)
-    variant: Optional[str] = None
+    variant: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Finding:
     message: str
     fix: str
     accepted: bool = False
-    reason: Optional[str] = None
+    reason: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -69,10 +72,20 @@ class _Review:
         self.graph = DesignGraph(design)
         self.knowledge = knowledge
         self.found: dict[str, list[Finding]] = {}
+        words = knowledge["single_node_technologies"]
+        replicated = {c.replica_of for c in design.components}
+        # Components on one machine with no replica to take over.
+        self.single_nodes = {
+            c.name
+            for c in design.components
+            if c.name not in replicated and any(w in c.technology.lower() for w in words)
+        }
 
     def latency(self, source: str, target: str) -> float:
         stated = self.graph.sync.edges[source, target]["latency_ms"]
-        return stated if stated is not None else self.knowledge["latency_ms"].get(self.graph.kind(target), 0.0)
+        return (
+            stated if stated is not None else self.knowledge["latency_ms"].get(self.graph.kind(target), 0.0)
+        )
 
     def availability(self, node: str) -> float:
         table = self.knowledge["availability"]
@@ -80,6 +93,8 @@ class _Review:
             return 1.0
         if self.graph.is_service(node):
             return 1.0 - (1.0 - table["service_instance"]) ** self.graph.instances(node)
+        if node in self.single_nodes:
+            return table["service_instance"]
         return table.get(self.graph.kind(node), 1.0)
 
 
@@ -97,6 +112,8 @@ def _check(rule_id: str):
 
 @dataclass(frozen=True)
 class Rule:
+    """A review rule: its words and thresholds (`settings`, from the TOML) and its check."""
+
     id: str
     title: str
     severity: str
@@ -157,8 +174,13 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:g}"
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.3f}".rstrip("0").rstrip(".") + "%"
+def _percent(value: float, unlike: str = "") -> str:
+    """A percentage with three decimals, or more when needed to differ from `unlike`."""
+    for decimals in range(3, 7):
+        shown = f"{value * 100:.{decimals}f}".rstrip("0").rstrip(".") + "%"
+        if shown != unlike:
+            break
+    return shown
 
 
 def _path(nodes: list[str]) -> str:
@@ -177,7 +199,7 @@ def _shared_database(review: _Review, settings: dict) -> Iterator[Hit]:
         if edge.source in services and comp is not None and comp.kind in owned:
             # A read replica is the same data as its primary, so its readers share the primary.
             readers.setdefault(comp.replica_of or comp.name, set()).add(edge.source)
-    for store, users in readers.items():
+    for store, users in sorted(readers.items()):
         if any(c.shared for c in components.values() if store in (c.name, c.replica_of)):
             continue
         # Services of one bounded context (an API and its own worker) are one owner.
@@ -188,8 +210,11 @@ def _shared_database(review: _Review, settings: dict) -> Iterator[Hit]:
 
 @_check("DW02")
 def _sync_cycle(review: _Review, settings: dict) -> Iterator[Hit]:
-    for loop in review.graph.sync_loops():
-        yield Hit("+".join(sorted(set(loop))), {"cycle": _path(loop)})
+    for members, loop in review.graph.sync_loops():
+        # Components passing data among themselves (a cache reading through to its
+        # database) hold no service hostage; a loop matters once a service is in it.
+        if any(review.graph.is_service(m) for m in members):
+            yield Hit("+".join(members), {"cycle": _path(loop)})
 
 
 @_check("DW03")
@@ -204,7 +229,9 @@ def _long_chain(review: _Review, settings: dict) -> Iterator[Hit]:
     def hop(u: str, v: str) -> float:
         return 1.0 if counted(u) and counted(v) else 0.0
 
-    roots = [CLIENTS] + [n for n in dag.nodes if n != CLIENTS and graph.is_service(n) and not dag.in_degree(n)]
+    roots = [CLIENTS] + sorted(
+        n for n in dag.nodes if n != CLIENTS and graph.is_service(n) and not dag.in_degree(n)
+    )
     reported = set()
     for root in roots:
         hops, path = graph.heaviest_path(dag, root, hop)
@@ -216,7 +243,9 @@ def _long_chain(review: _Review, settings: dict) -> Iterator[Hit]:
     budget = review.design.slos.p95_latency_ms
     total, path = graph.heaviest_path(dag, CLIENTS, review.latency)
     if total > budget:
-        yield Hit(path[1], {"path": _path(path), "latency_ms": _number(total), "budget_ms": _number(budget)}, "latency")
+        # Only the slowest path is reported: the budget is the design's, not one element's.
+        params = {"path": _path(path), "latency_ms": _number(total), "budget_ms": _number(budget)}
+        yield Hit("design", params, "latency")
 
 
 @_check("DW04")
@@ -243,18 +272,26 @@ def _availability(review: _Review, settings: dict) -> Iterator[Hit]:
         for service in review.design.services:
             if service.name in on_path and service.instances == 1:
                 yield Hit(service.name, {"target_availability": shown_goal}, "single_instance")
+        for comp in review.design.components:
+            if comp.name in on_path and comp.name in review.single_nodes:
+                params = {"technology": comp.technology, "target_availability": shown_goal}
+                yield Hit(comp.name, params, "single_node")
     weight = lambda u, v: -math.log(review.availability(v))  # noqa: E731
     loss, path = graph.heaviest_path(graph.sync_dag, CLIENTS, weight)
     reached = math.exp(-loss)
     if len(path) > 1 and reached < goal:
-        params = {"path": _path(path), "availability": _percent(reached), "target_availability": shown_goal}
-        yield Hit(path[1], params, "path")
+        params = {
+            "path": _path(path),
+            "availability": _percent(reached, unlike=shown_goal),
+            "target_availability": shown_goal,
+        }
+        yield Hit("design", params, "path")
 
 
 def _handles(job, topic: str, service: str) -> bool:
-    # Triggers are written "order.created" or "topic:order.created".
-    trigger = job.trigger.split(":", 1)[-1].strip() if job.trigger.startswith("topic:") else job.trigger.strip()
-    return trigger == topic and job.service in (None, service)
+    # A trigger names the topic bare ("order.created") or after a label ("topic: order.created").
+    named = {job.trigger.strip(), job.trigger.split(":", 1)[-1].strip()}
+    return topic in named and job.service in (None, service)
 
 
 @_check("DW06")
@@ -267,15 +304,20 @@ def _unprotected_work(review: _Review, settings: dict) -> Iterator[Hit]:
             gaps.append(words["dead_letter"])
         if gaps:
             yield Hit(job.name, {"problems": " and ".join(gaps)}, "job")
+    runners = {job.service for job in design.jobs}
     for service in design.services:
         bare = [t for t in service.consumes if not any(_handles(j, t, service.name) for j in design.jobs)]
         if bare:
             yield Hit(service.name, {"topics": bare}, "consumer")
+        elif service.kind == "worker" and not service.consumes and service.name not in runners:
+            yield Hit(service.name, {}, "worker")
 
 
-def _read_heavy(design: Design, settings: dict) -> Optional[str]:
+def _read_heavy(design: Design, settings: dict) -> str | None:
     """How the workload is read-heavy, in words, or None."""
     reads, writes = design.capacity.reads_per_second, design.capacity.writes_per_second
+    if 0 < reads < settings["min_reads_per_second"]:
+        return None
     if reads > 0 and reads >= settings["ratio"] * writes:
         return f"{_number(reads / writes)} reads per write" if writes else "reads only"
     key = lambda name: name.replace("-", "_").replace(" ", "_").lower()  # noqa: E731
@@ -301,7 +343,8 @@ def _no_cache(review: _Review, settings: dict) -> Iterator[Hit]:
         bare = sorted(
             u
             for u in readers
-            if u not in behind_front and not any(graph.kind(v) in settings["beside_kinds"] for v in graph.calls.successors(u))
+            if u not in behind_front
+            and not any(graph.kind(v) in settings["beside_kinds"] for v in graph.calls.successors(u))
         )
         if bare:
             yield Hit(comp.name, {"ratio": how, "services": bare})
@@ -334,8 +377,8 @@ def _exposed(review: _Review, settings: dict) -> Iterator[Hit]:
 
 @_check("DW09")
 def _distributed_monolith(review: _Review, settings: dict) -> Iterator[Hit]:
-    shared = [f.target for f in review.found.get("DW01", []) if f.severity == "error"]
-    coupling = [f.id for rule_id in ("DW02", "DW03") for f in review.found.get(rule_id, [])]
+    shared = sorted(f.target for f in review.found.get("DW01", []) if f.severity == "error")
+    coupling = sorted(f.id for rule_id in ("DW02", "DW03") for f in review.found.get(rule_id, []))
     if shared and coupling:
         yield Hit("design", {"shared": shared, "coupling": coupling})
 
@@ -347,7 +390,15 @@ def _incomplete(review: _Review, settings: dict) -> Iterator[Hit]:
     elements = [(s.name, s.language, s.responsibility) for s in review.design.services]
     elements += [(c.name, c.technology, c.purpose) for c in review.design.components]
     for name, technology, purpose in elements:
-        gaps = [words[gap] for gap, ok in (("technology", technology), ("purpose", purpose), ("connection", name in connected)) if not ok]
+        gaps = [
+            words[gap]
+            for gap, ok in (
+                ("technology", technology),
+                ("purpose", purpose),
+                ("connection", name in connected),
+            )
+            if not ok
+        ]
         if gaps:
             yield Hit(name, {"gaps": gaps})
 
@@ -356,12 +407,15 @@ def _incomplete(review: _Review, settings: dict) -> Iterator[Hit]:
 def _over_engineered(review: _Review, settings: dict) -> Iterator[Hit]:
     capacity = review.design.capacity
     # A zero peak means no estimate was made, which says nothing about scale.
-    if not 0 < capacity.peak_rps < settings["tiny_peak_rps"] or capacity.storage_gb_total >= settings["small_storage_gb"]:
+    if (
+        not 0 < capacity.peak_rps < settings["tiny_peak_rps"]
+        or capacity.storage_gb_total >= settings["small_storage_gb"]
+    ):
         return
     scale = {"peak_rps": _number(capacity.peak_rps), "storage_gb": _number(capacity.storage_gb_total)}
     for comp in review.design.components:
         if comp.kind in settings["heavy_kinds"]:
-            yield Hit(comp.name, {"kind": comp.kind, **scale})
+            yield Hit(comp.name, {"kind": comp.kind, **scale}, comp.kind)
     if len(review.design.services) > settings["max_services"]:
         yield Hit("services", {"count": len(review.design.services), **scale}, "services")
 
@@ -369,17 +423,20 @@ def _over_engineered(review: _Review, settings: dict) -> Iterator[Hit]:
 # -- running the review ---------------------------------------------------------------------
 
 
-def _suppressions(suppress: Optional[Mapping[str, str]]) -> dict[str, str]:
+def _suppressions(suppress: Mapping[str, str] | None) -> dict[str, str]:
     if suppress is None:
         return {}
     if not isinstance(suppress, Mapping):
         raise InputError(
-            "suppress must map finding ids to reasons, e.g. {'DW01@orders-db': 'shared until the split in Q3'}"
+            "suppress must map finding ids to reasons, e.g. {'DW01@orders-db': 'split planned for Q3'}"
         )
-    return {str(key).strip(): str(reason).strip() if reason else "accepted without a stated reason" for key, reason in suppress.items()}
+    return {
+        str(key).strip(): str(reason).strip() if reason else "accepted without a stated reason"
+        for key, reason in suppress.items()
+    }
 
 
-def lint(design: Design, suppress: Optional[Mapping[str, str]] = None) -> "Report":
+def lint(design: Design, suppress: Mapping[str, str] | None = None) -> Report:
     """Check every rule over `design`; `suppress` maps finding or rule ids to the reason they are accepted."""
     accept = _suppressions(suppress)
     review = _Review(design, _knowledge())
@@ -392,7 +449,8 @@ def lint(design: Design, suppress: Optional[Mapping[str, str]] = None) -> "Repor
                 # Two problems of one rule on one element make one finding that names both.
                 first = found[finding.id]
                 fix = first.fix if finding.fix == first.fix else f"{first.fix} {finding.fix}"
-                finding = Finding(**{**first.to_dict(), "message": f"{first.message.removesuffix(rule.rationale).strip()} {finding.message}", "fix": fix})
+                message = f"{first.message.removesuffix(rule.rationale).strip()} {finding.message}"
+                finding = replace(first, message=message, fix=fix)
             found[finding.id] = finding
         review.found[rule.id] = list(found.values())
         merged.update(found)
@@ -403,7 +461,7 @@ def lint(design: Design, suppress: Optional[Mapping[str, str]] = None) -> "Repor
             active.append(finding)
         else:
             used.add(key)
-            accepted.append(Finding(**{**finding.to_dict(), "accepted": True, "reason": accept[key]}))
+            accepted.append(replace(finding, accepted=True, reason=accept[key]))
     unused = {k: v for k, v in accept.items() if k not in used}
     return Report(design.name, active, accepted, unused)
 
@@ -415,7 +473,13 @@ def _order(finding: Finding) -> tuple:
 class Report:
     """The review of one design: active findings, accepted ones with their reasons, unused suppressions."""
 
-    def __init__(self, design_name: str, findings: list[Finding], accepted: list[Finding], unused_suppressions: dict[str, str]):
+    def __init__(
+        self,
+        design_name: str,
+        findings: list[Finding],
+        accepted: list[Finding],
+        unused_suppressions: dict[str, str],
+    ):
         self.design_name = design_name
         self.findings = sorted(findings, key=_order)
         self.accepted = sorted(accepted, key=_order)
@@ -444,7 +508,12 @@ class Report:
         wrap = lambda text, lead: textwrap.fill(text, width, initial_indent=lead, subsequent_indent=" " * 10)  # noqa: E731
         lines = [self.headline()]
         for f in self.findings:
-            lines += ["", f"{f.severity.upper():<8}  {f.id}  {f.title}", wrap(f.message, " " * 10), wrap(f"Fix: {f.fix}", " " * 10)]
+            lines += [
+                "",
+                f"{f.severity.upper():<8}  {f.id}  {f.title}",
+                wrap(f.message, " " * 10),
+                wrap(f"Fix: {f.fix}", " " * 10),
+            ]
         if self.accepted:
             lines += ["", "Accepted:"]
             for f in self.accepted:
@@ -473,36 +542,67 @@ class Report:
 
     def to_markdown(self) -> str:
         """The body of the exported document's Review section (no heading of its own)."""
-        cell = escape.markdown_cell
+        md = escape.markdown_cell
         if not self.findings and not self.accepted:
             return "No findings: the design passes every review rule."
-        out = [cell(self.headline())]
+        out = [md(self.headline())]
         if self.findings:
-            out += ["", "| Severity | Finding | What is wrong | How to fix |", "|---|---|---|---|"]
-            out += [f"| {f.severity} | {cell(f.id)}: {cell(f.title)} | {cell(f.message)} | {cell(f.fix)} |" for f in self.findings]
+            rows = [
+                [f.severity, f"{md(f.id)}: {md(f.title)}", md(f.message), md(f.fix)] for f in self.findings
+            ]
+            out += ["", *_markdown_table(["Severity", "Finding", "What is wrong", "How to fix"], rows)]
         if self.accepted:
-            out += ["", "**Accepted findings**", "", "| Finding | Severity | Reason |", "|---|---|---|"]
-            out += [f"| {cell(f.id)}: {cell(f.title)} | {f.severity} | {cell(f.reason)} |" for f in self.accepted]
+            rows = [[f"{md(f.id)}: {md(f.title)}", f.severity, md(f.reason)] for f in self.accepted]
+            out += [
+                "",
+                "**Accepted findings**",
+                "",
+                *_markdown_table(["Finding", "Severity", "Reason"], rows),
+            ]
+        if self.unused_suppressions:
+            out += [
+                "",
+                "Suppressions that matched no finding: " + ", ".join(map(md, self.unused_suppressions)),
+            ]
         return "\n".join(out)
 
     def _repr_html_(self) -> str:
         h = escape.html
-        colour = {"error": "#b3261e", "warning": "#8a5a00", "info": "#3d5a80"}
         out = ['<div class="dwarf-lint">', f"<p><strong>{h(self.headline())}</strong></p>"]
         if self.findings:
-            out.append("<table><thead><tr><th>Severity</th><th>Finding</th><th>What is wrong</th><th>How to fix</th></tr></thead><tbody>")
-            for f in self.findings:
-                out.append(
-                    f'<tr><td style="color:{colour[f.severity]};font-weight:bold">{h(f.severity)}</td>'
-                    f"<td><code>{h(f.id)}</code><br>{h(f.title)}</td><td>{h(f.message)}</td><td>{h(f.fix)}</td></tr>"
-                )
-            out.append("</tbody></table>")
+            rows = [
+                [
+                    f'<span style="color:{_COLOURS[f.severity]};font-weight:bold">{h(f.severity)}</span>',
+                    f"<code>{h(f.id)}</code><br>{h(f.title)}",
+                    h(f.message),
+                    h(f.fix),
+                ]
+                for f in self.findings
+            ]
+            out.append(_html_table(["Severity", "Finding", "What is wrong", "How to fix"], rows))
         if self.accepted:
-            out.append("<p>Accepted findings</p><table><thead><tr><th>Finding</th><th>Severity</th><th>Reason</th></tr></thead><tbody>")
-            out += [f"<tr><td><code>{h(f.id)}</code><br>{h(f.title)}</td><td>{h(f.severity)}</td><td>{h(f.reason)}</td></tr>" for f in self.accepted]
-            out.append("</tbody></table>")
+            rows = [
+                [f"<code>{h(f.id)}</code><br>{h(f.title)}", h(f.severity), h(f.reason)] for f in self.accepted
+            ]
+            out += ["<p>Accepted findings</p>", _html_table(["Finding", "Severity", "Reason"], rows)]
         if self.unused_suppressions:
             listed = ", ".join(f"<code>{h(k)}</code>" for k in self.unused_suppressions)
             out.append(f"<p>Suppressions that matched no finding: {listed}</p>")
         out.append("</div>")
         return "\n".join(out)
+
+
+_COLOURS = {"error": "#b3261e", "warning": "#8a5a00", "info": "#3d5a80"}
+
+
+def _markdown_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """Lines of a Markdown table; the cells must already be escaped."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def _html_table(head: list[str], rows: list[list[str]]) -> str:
+    """An HTML table; the cells must already be escaped (they may hold markup of ours)."""
+    top = "".join(f"<th>{escape.html(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{top}</tr></thead><tbody>{body}</tbody></table>"

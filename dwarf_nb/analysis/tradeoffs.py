@@ -94,10 +94,7 @@ class Flip:
     old_weight: float
     new_weight: float  # the break-even weight: beyond it `new_winner` wins
     new_winner: str
-
-    @property
-    def raise_(self) -> bool:
-        return self.new_weight > self.old_weight
+    raises: bool  # the weight must go above new_weight (else below it)
 
 
 @dataclass(frozen=True)
@@ -115,13 +112,16 @@ class Sensitivity:
     def line(self) -> str:
         if self.runner_up is None:
             return f"{self.winner} is the only option considered."
-        verdict = "a close call" if self.close_call else "a clear lead"
-        text = f"{self.winner} leads {self.runner_up} by {self.margin:.0%} ({verdict})"
+        if self.margin == 0:
+            text = f"{self.winner} ties with {self.runner_up} (listed first, so it ranks first)"
+        else:
+            verdict = "a close call" if self.close_call else "a clear lead"
+            text = f"{self.winner} leads {self.runner_up} by {self.margin:.0%} ({verdict})"
         if self.flip is None:
             return text + "; no change to a single weight would change the winner."
         f = self.flip
-        move = "raising" if f.raise_ else "lowering"
-        side = "above" if f.raise_ else "below"
+        move = "raising" if f.raises else "lowering"
+        side = "above" if f.raises else "below"
         return (
             f"{text}; {move} the weight of {f.criterion} from {f.old_weight:g} to {side} "
             f"{f.new_weight:.3g} would make {f.new_winner} win."
@@ -139,7 +139,8 @@ def sensitivity(decision: Decision, weights: Optional[dict[str, float]] = None) 
         return Sensitivity(decision.title, winner, None, None, False, None)
     runner_up, second = ranking[1]
     margin = (first - second) / abs(first) if first else 0.0
-    return Sensitivity(decision.title, winner, runner_up, margin, margin < CLOSE_CALL, _smallest_flip(decision, merged, winner))
+    flip = _smallest_flip(decision, merged, winner)
+    return Sensitivity(decision.title, winner, runner_up, margin, margin < CLOSE_CALL, flip)
 
 
 def _smallest_flip(decision: Decision, weights: dict[str, float], winner: str) -> Optional[Flip]:
@@ -161,7 +162,7 @@ def _smallest_flip(decision: Decision, weights: dict[str, float], winner: str) -
             if new_weight <= 0:  # weights cannot go below zero
                 continue
             if best is None or abs(change) < best[0]:
-                best = (abs(change), Flip(criterion, weight, new_weight, other))
+                best = (abs(change), Flip(criterion, weight, new_weight, other, raises=slope > 0))
     return best[1] if best else None
 
 

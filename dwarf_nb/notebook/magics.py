@@ -20,6 +20,7 @@ when a cell needs them.
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from contextlib import contextmanager
 from functools import wraps
@@ -27,7 +28,8 @@ from pathlib import Path
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
+from IPython.core.magic_arguments import argument, magic_arguments
+from IPython.utils.process import arg_split
 from traitlets import Bool, CaselessStrEnum, Dict, Enum, Float, Int, List, TraitError, Unicode, Union
 from traitlets.config import Configurable
 
@@ -86,7 +88,8 @@ def _parse(func, argstring: str):
     """Options of `func` (a @magic_arguments function); any mistake is one UsageError line."""
     usage = _one_line(func.parser.format_usage()).removeprefix("::").strip()
     try:
-        return parse_argstring(func, argstring)
+        # Shell quoting where the shell has it, so 'a reason with spaces' loses its quotes.
+        return func.parser.parse_args(arg_split(argstring, posix=os.name == "posix", strict=True))
     except UsageError as err:
         raise UsageError(f"{_one_line(err)}; usage: {usage}") from None
     except ValueError as err:  # shlex: an unclosed quote
@@ -97,16 +100,18 @@ def _weights(text: str | None) -> dict[str, float] | None:
     """'performance=3,dev_speed=1' -> {'performance': 3.0, 'dev_speed': 1.0}."""
     if not text:
         return None
-    weights = {}
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        key, sep, value = item.partition("=")
+
+    def weight(item: str) -> tuple[str, float]:
+        key, _, value = item.partition("=")
         try:
-            weights[key.strip()] = float(value)
+            number = float(value)
         except ValueError:
-            sep = ""
-        if not sep or not key.strip():
+            number = None
+        if not key.strip() or number is None:
             raise InputError(f"--weights: {item!r} is not CRITERION=NUMBER (e.g. performance=3,dev_speed=1)")
-    return weights
+        return key.strip(), number
+
+    return dict(weight(item) for item in filter(None, (part.strip() for part in text.split(","))))
 
 
 def _suppress_items(items) -> dict[str, str]:
@@ -125,6 +130,18 @@ def _version_number(text: str) -> int:
     if not digits.isdigit():
         raise InputError(f"{text!r} is not a version number; write 2 or v2")
     return int(digits)
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> dict:
+    """A small table as plain text and as HTML (every cell escaped: notes are user text)."""
+    from ..views import escape
+
+    head = "".join(f"<th>{escape.html(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape.html(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return {
+        "text/plain": "\n".join("  ".join(row) for row in rows),
+        "text/html": f"<table><tr>{head}</tr>{body}</table>",
+    }
 
 
 def _display(bundle: dict) -> None:
@@ -191,10 +208,12 @@ class DwarfMagics(Magics, Configurable):
 
     # -- helpers ----------------------------------------------------------------------
     @contextmanager
-    def _store(self):
+    def _store(self, write: bool = False):
+        """The history store; reading commands never create its file (an empty one stands in)."""
         from ..store import Store
 
-        store = Store(self.store_path)
+        path = self.store_path
+        store = Store(path if write or Path(path).exists() else ":memory:")
         try:
             yield store
         finally:
@@ -238,7 +257,7 @@ class DwarfMagics(Magics, Configurable):
         return mimebundle(
             design,
             show_map=self.show_map if show_map is None else show_map,
-            direction=self.direction.upper(),
+            direction=self.direction,
             suppress=_suppress_items(self.suppress),
             version=version,
         )
@@ -262,6 +281,7 @@ class DwarfMagics(Magics, Configurable):
 
         from ..agents import check_text
         from ..design import SLUG
+        from .progress import ProgressLine
 
         args = _parse(self.dwarf_cell, line)
         text = check_text(self._interpolate(cell))
@@ -274,13 +294,10 @@ class DwarfMagics(Magics, Configurable):
         if args.var is not None and (not args.var.isidentifier() or keyword.iskeyword(args.var)):
             raise InputError(f"-o {args.var!r} is not a Python variable name")
         backend = args.backend or self.backend
-
-        from .progress import ProgressLine
-
         what = f"changing {args.name}" if args.refine else f"designing {args.name or 'a backend'}"
         progress = ProgressLine(f"{what} with the {backend} backend")
         try:
-            with self._store() as store:
+            with self._store(write=True) as store:
                 current = self._resolve(args.name, store) if args.refine else None
                 options = self._agent_options(backend, store)
                 if current is not None:
@@ -324,25 +341,13 @@ class DwarfMagics(Magics, Configurable):
     @magic_arguments("dwarf list")
     def _list(self, args):
         """Designs in the history store, with their latest version."""
-        from ..views import escape
-
         with self._store() as store:
-            rows = [store.history(name)[-1] for name in store.names()]
-        if not rows:
+            latest = [store.history(name)[-1] for name in store.names()]
+        if not latest:
             print(f"no designs in {self.store_path} yet: write a %%dwarf cell first")
             return
-        text = "\n".join(f"{v.name}  v{v.version}  {v.backend}  {v.note}" for v in rows)
-        html = "".join(
-            f"<tr><td>{escape.html(v.name)}</td><td>v{v.version}</td><td>{escape.html(v.backend)}</td>"
-            f"<td>{escape.html(v.note)}</td></tr>"
-            for v in rows
-        )
-        _display(
-            {
-                "text/plain": text,
-                "text/html": f"<table><tr><th>design</th><th>latest</th><th>backend</th><th>note</th></tr>{html}</table>",
-            }
-        )
+        rows = [(v.name, f"v{v.version}", v.backend, v.note) for v in latest]
+        _display(_table(("design", "latest", "backend", "note"), rows))
 
     @magic_arguments("dwarf show")
     @argument("ref", metavar="NAME[@vN]")
@@ -351,10 +356,10 @@ class DwarfMagics(Magics, Configurable):
         """Show a design: the latest version, or NAME@vN."""
         from ..store import parse_ref
 
+        name, version = parse_ref(args.ref)
         with self._store() as store:
             design = self._resolve(args.ref, store)
-            name, version = parse_ref(args.ref)
-            if version is None and name in store.names():
+            if version is None and design is not self.shell.user_ns.get(name):
                 version = store.latest_version(name)
         _display(self._bundle(design, version, show_map=False if args.no_map else None))
 
@@ -364,21 +369,13 @@ class DwarfMagics(Magics, Configurable):
         """Every saved version of a design."""
         import datetime
 
-        from ..views import escape
-
         with self._store() as store:
             versions = store.history(args.name)
         rows = [
             (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend, v.note)
             for v in versions
         ]
-        html = "".join("<tr>" + "".join(f"<td>{escape.html(c)}</td>" for c in row) + "</tr>" for row in rows)
-        _display(
-            {
-                "text/plain": "\n".join("  ".join(row) for row in rows),
-                "text/html": f"<table><tr><th>version</th><th>saved</th><th>backend</th><th>note</th></tr>{html}</table>",
-            }
-        )
+        _display(_table(("version", "saved", "backend", "note"), rows))
 
     @magic_arguments("dwarf diff")
     @argument("name", metavar="NAME")
@@ -433,15 +430,17 @@ class DwarfMagics(Magics, Configurable):
         """The service map as SVG, PNG or a Mermaid flowchart."""
         import base64
 
+        from ..views.display import fenced
+
         with self._store() as store:
             design = self._resolve(args.ref, store)
-        out = design.service_map(format=args.format, direction=args.direction or self.direction.upper())
+        out = design.service_map(format=args.format, direction=args.direction or self.direction)
         if args.format == "png":
             _display({"image/png": base64.b64encode(out).decode("ascii"), "text/plain": f"<service map of {design.name}>"})
         elif args.format == "svg":
             _display({"image/svg+xml": out, "text/plain": f"<service map of {design.name}>"})
         else:
-            _display({"text/markdown": f"```mermaid\n{out}\n```", "text/plain": out})
+            _display({"text/markdown": fenced(out, "mermaid"), "text/plain": out})
 
     @magic_arguments("dwarf export")
     @argument("ref", metavar="NAME[@vN]")

@@ -22,7 +22,7 @@ class ProgressLine:
         self._handle = display(self._bundle(first), raw=True, display_id=True)
 
     def _bundle(self, message: str) -> dict:
-        elapsed = time.perf_counter() - getattr(self, "_started", time.perf_counter())
+        elapsed = time.perf_counter() - self._started
         return {
             "text/plain": f"dwarf: {message} ({elapsed:.1f} s)",
             "text/html": (

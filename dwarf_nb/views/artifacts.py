@@ -96,12 +96,18 @@ class Profile:
 
 
 def language_key(language: str) -> Optional[str]:
-    key = norm(language)
-    if not key:
-        return None
+    """The [languages] key for a language as a design writes it ("Go", "golang", "TypeScript (Node 20)")."""
+    keys = {}
     for name, entry in knowledge()["languages"].items():
-        if key == norm(name) or key in {norm(a) for a in entry.get("aliases", [])}:
-            return name
+        for alias in [name, *entry.get("aliases", [])]:
+            keys.setdefault(norm(alias), name)
+    whole = norm(language)
+    if whole in keys:
+        return keys[whole]
+    # Otherwise the first word that names a language: "Java 21 (Spring Boot)" -> java.
+    for word in re.split(r"[\s,;/()]+", str(language or "")):
+        if norm(word) in keys:
+            return keys[norm(word)]
     return None
 
 
@@ -121,7 +127,11 @@ def profile(service: Service) -> Optional[Profile]:
     language = language_key(service.language)
     if language is None:
         return None
-    matches = _framework_index(language).get(norm(service.framework))
+    index = _framework_index(language)
+    matches = index.get(norm(service.framework))
+    if not matches and not norm(service.framework):  # "Kotlin (Spring Boot)": the framework in the language
+        inside = norm(service.language)
+        matches = next((names for alias, names in index.items() if len(alias) > 2 and alias in inside), None)
     framework = matches[0] if matches else knowledge()["languages"][language]["default_framework"]
     return Profile(language, framework, service.framework)
 
@@ -418,6 +428,20 @@ def routes(service: Service) -> list[Route]:
         seen.add((endpoint.method, path))
         out.append(Route(endpoint.method, path, params, endpoint.summary, endpoint.entity))
     return out
+
+
+def cache_prefix(route: Route) -> Optional[str]:
+    """The cache key a route reads or clears, before its runtime part (item id or page size).
+
+    Items are `entity:<id>`, so any write to the item clears the key its readers use; a
+    top-level collection is `entity:list:<path>:<limit>`; a nested collection (its path has
+    parameters) is not cached, since its key would have to carry them.
+    """
+    if not route.entity or (route.method == "GET" and not route.is_item and route.params):
+        return None
+    if route.method == "GET" and not route.is_item:
+        return f"{route.entity}:list:{route.path}:"
+    return f"{route.entity}:" if route.params else None
 
 
 def handler_name(route: Route) -> str:

@@ -11,11 +11,10 @@ entry would hide the card behind a tree of raw fields.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..design import Design
 from ..errors import ToolMissing
@@ -31,6 +30,9 @@ from .text import (
     style_label,
     summary,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 DESIGN_MIME = "application/vnd.dwarf-nb.design+json"
 # The topics a design's card always shows when the design records them.
@@ -52,31 +54,40 @@ def _templates():
 
 @dataclass
 class TradeoffTable:
+    """One topic's decision matrix, rendered on demand (pandas rendering is the slow part)."""
+
     topic: str
-    html: str
-    text: str
+    frame: "pd.DataFrame"
     lines: list[str]
+
+    @property
+    def html(self) -> str:
+        from markupsafe import Markup
+
+        from ..analysis.tradeoffs import styled
+
+        return Markup(styled(self.frame).to_html())  # styled() escapes every label and value
+
+    @property
+    def text(self) -> str:
+        return self.frame.to_string()
 
 
 def tradeoff_tables(design: Design, topics=None, weights: Optional[dict[str, float]] = None) -> list[TradeoffTable]:
     """The weighted decision tables of `topics` (default: languages and databases)."""
-    from ..analysis.tradeoffs import sensitivity_lines, styled, tradeoff_table
+    from ..analysis.tradeoffs import sensitivity_lines, tradeoff_table
     from ..analysis.tradeoffs import topics as present
 
     if topics is None:
         topics = [t for t in CARD_TOPICS if t in present(design)]
-    tables = []
-    for topic in topics:
-        frame = tradeoff_table(design, topic, weights=weights)
-        tables.append(
-            TradeoffTable(
-                topic=str(topic),
-                html=styled(frame).to_html(),
-                text=frame.to_string(),
-                lines=sensitivity_lines(design, topic, weights=weights),
-            )
+    return [
+        TradeoffTable(
+            topic=str(topic),
+            frame=tradeoff_table(design, topic, weights=weights),
+            lines=sensitivity_lines(design, topic, weights=weights),
         )
-    return tables
+        for topic in topics
+    ]
 
 
 def tradeoff_bundle(design: Design, topics=None, weights: Optional[dict[str, float]] = None) -> dict:
@@ -85,11 +96,7 @@ def tradeoff_bundle(design: Design, topics=None, weights: Optional[dict[str, flo
     if not tables:
         note = f"{design.name} records no language or database decisions"
         return {"text/plain": note, "text/html": f"<p>{escape.html(note)}</p>"}
-    html = "".join(
-        f"<h4>Tradeoffs: {escape.html(t.topic)}</h4>{t.html}"
-        + "".join(f"<li>{escape.html(line)}</li>" for line in t.lines).join(("<ul>", "</ul>"))
-        for t in tables
-    )
+    html = _templates().get_template("tradeoffs.html.j2").render(tables=tables)
     text = "\n\n".join(f"Tradeoffs: {t.topic}\n{t.text}\n" + "\n".join(t.lines) for t in tables)
     return {"text/plain": text, "text/html": html}
 
@@ -108,18 +115,22 @@ def html(
     suppress: Optional[dict[str, str]] = None,
     version: Optional[int] = None,
 ) -> str:
+    """The card: summary, service map, tradeoff tables, review and assumptions."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from markupsafe import Markup
 
-    map_svg = map_note = ""
-    if show_map:
-        try:
-            map_svg = Markup(_svg_inline(design.service_map(format="svg", direction=direction)))
-        except ToolMissing as err:
-            map_note = f"No service map: {err}"
-    tables = [
-        TradeoffTable(t.topic, Markup(t.html), t.text, t.lines) for t in tradeoff_tables(design)
-    ]
-    review = Markup(design.lint(suppress=suppress)._repr_html_())
+    # graphviz's `dot` runs as a subprocess: let it draw while pandas builds the tables.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        drawing = pool.submit(design.service_map, format="svg", direction=direction) if show_map else None
+        tables = tradeoff_tables(design)
+        review = Markup(design.lint(suppress=suppress)._repr_html_())
+        map_svg = map_note = ""
+        if drawing is not None:
+            try:
+                map_svg = Markup(_svg_inline(drawing.result()))
+            except ToolMissing as err:
+                map_note = f"No service map: {err}"
     return _templates().get_template("card.html.j2").render(
         design=design,
         version=version,
@@ -138,10 +149,9 @@ def html(
     )
 
 
-def _fence(body: str, info: str) -> str:
-    # A fence longer than any backtick run inside, so design text cannot close it early.
-    longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
+def fenced(body: str, info: str) -> str:
+    """`body` as a Markdown code block tagged `info`, which design text cannot close early."""
+    fence = escape.markdown_fence(body)
     return f"{fence}{info}\n{body.rstrip()}\n{fence}"
 
 
@@ -166,7 +176,7 @@ def markdown(design: Design, *, show_map: bool = True, direction: str = "LR", ve
     if show_map:
         from .mermaid import flowchart
 
-        out += ["", _fence(flowchart(design, direction=direction), "mermaid")]
+        out += ["", fenced(flowchart(design, direction=direction), "mermaid")]
     if design.decisions:
         out += ["", "**Key decisions**", ""] + [f"- {md(decision_line(d))}" for d in design.decisions]
     taken = assumptions(design)

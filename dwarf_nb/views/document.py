@@ -26,8 +26,10 @@ from .artifacts import (
     BROKER_KINDS,
     CACHE_KINDS,
     cache_for,
+    cache_prefix,
     container,
     datastores,
+    entity,
     knowledge,
     language_key,
     languages_used,
@@ -86,7 +88,8 @@ def _caching(design: Design) -> list[dict]:
         if cache is None:
             continue
         for route in routes(service):
-            if route.method != "GET" or not route.entity:
+            prefix = cache_prefix(route)
+            if route.method != "GET" or prefix is None or entity(design, route.entity) is None:
                 continue
             item = route.is_item
             out.append(
@@ -94,7 +97,7 @@ def _caching(design: Design) -> list[dict]:
                     "service": service.name,
                     "cache": cache.name,
                     "route": f"{route.method} {route.path}",
-                    "key": f"{route.entity}:{{{route.params[-1]}}}" if item else f"{route.entity}:list:{{limit}}",
+                    "key": prefix + (f"{{{route.params[-1]}}}" if item else "{limit}"),
                     "ttl": cfg["item_ttl_seconds"] if item else cfg["list_ttl_seconds"],
                     "invalidation": "deleted on every write to that item" if item else "expires (short TTL)",
                 }
@@ -215,7 +218,7 @@ def context(design: Design, map_image: Optional[str] = MAP_SVG, map_note: str = 
         ],
         "review": _review(design),
         "images": {c.name: container(c, design).get("image", "") for c in design.components},
-        "openapi_files": list(openapiview.documents(design)),
+        "openapi_files": [openapiview.filename(s) for s in openapiview.http_services(design)],
     }
 
 

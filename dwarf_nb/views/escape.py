@@ -64,3 +64,10 @@ def dot_label(*lines: object) -> str:
 
     parts = [escape(" ".join(str(line).split()).replace("&", "&amp;")) for line in lines]
     return nohtml("\\n".join(parts))
+
+
+def markdown_fence(code: str) -> str:
+    """A backtick fence longer than any backtick run inside `code`, which therefore
+    cannot end the code block early."""
+    longest = max((len(run) for run in re.findall(r"`+", str(code))), default=0)
+    return "`" * max(3, longest + 1)

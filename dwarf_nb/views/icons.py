@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import importlib
 import re
-import tomllib
 from functools import lru_cache
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from ..design import Component, Service
 

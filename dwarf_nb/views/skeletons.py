@@ -18,6 +18,7 @@ from .artifacts import (
     Profile,
     broker_for,
     cache_for,
+    cache_prefix,
     camel,
     container,
     datastores,
@@ -152,7 +153,7 @@ def context(design: Design, service: Service, prof: Profile) -> dict:
                 "sql_json": q(f"WITH r AS ({_queries(design, prof, table)[action]}) SELECT to_jsonb(r) FROM r")
                 if table and action != "delete" else None,
                 "store": q(ent.name) if ent and not table else None,
-                "cache_key": q(f"{ent.name}:") if (cache and ent) else None,
+                "cache_key": q(cache_prefix(route)) if (cache and ent and cache_prefix(route)) else None,
                 "ttl": cache_cfg["list_ttl_seconds"] if action == "list" else cache_cfg["item_ttl_seconds"],
                 "event": q(event) if event else None,
             }

@@ -72,7 +72,8 @@ def assumptions(design: Design) -> list[str]:
 
 
 def decision_line(decision: Decision) -> str:
-    about = f" ({decision.subject})" if decision.subject else ""
+    subject = decision.subject
+    about = f" ({subject})" if subject and subject not in decision.title else ""
     return f"{decision.title}{about}: {decision.chosen}"
 
 
@@ -93,12 +94,29 @@ def _bullets(items: list[str]) -> list[str]:
     return out
 
 
+def _facts(facts: list[tuple[str, str]]) -> list[str]:
+    return textwrap.wrap("; ".join(f"{k} {v}" for k, v in facts), WIDTH, initial_indent="  ", subsequent_indent="  ")
+
+
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    """Left-aligned columns, the last one free to run long."""
+    """Left-aligned columns; the last one, free text, wraps beside them, or below them
+    when they leave it too little room."""
     if not rows:
         return []
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    return ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1] for r in rows]
+    indent = 2 + sum(w + 2 for w in widths)
+    if WIDTH - indent < 40:
+        indent = 6
+    lines = []
+    for row in rows:
+        lead = "  " + "".join(c.ljust(w + 2) for c, w in zip(row, widths))
+        text = textwrap.wrap(row[-1], WIDTH - indent)
+        if indent == 6 or not text:
+            lines.append(lead.rstrip())
+        else:
+            lines.append(lead + text.pop(0))
+        lines.extend(" " * indent + more for more in text)
+    return lines
 
 
 def summary(design: Design) -> str:
@@ -120,8 +138,8 @@ def summary(design: Design) -> str:
         f"Infrastructure ({len(infra)})",
         _table([(c.name, c.kind, c.technology or "-", c.purpose) for c in infra]),
     )
-    lines += _section("Capacity", ["  " + "; ".join(f"{k} {v}" for k, v in capacity_facts(design.capacity))])
-    lines += _section("SLOs", ["  " + "; ".join(f"{k} {v}" for k, v in slo_facts(design.slos))])
+    lines += _section("Capacity", _facts(capacity_facts(design.capacity)))
+    lines += _section("SLOs", _facts(slo_facts(design.slos)))
     lines += _section("Key decisions", _bullets([decision_line(d) for d in design.decisions]))
     taken = assumptions(design)
     lines += _section(f"Assumptions ({len(taken)})", _bullets(taken))

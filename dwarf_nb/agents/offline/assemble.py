@@ -4,9 +4,10 @@ services with languages and endpoints, entities, jobs, decisions, capacity and S
 from __future__ import annotations
 
 from ...design import SLOs, Component, Design, Edge, Job, Service, Trait
+from .blueprint import Plan
 from .data_model import crud_endpoints, entities_for, extra_endpoint, parse_entity
 from .decisions import DEFAULT_CLOUD, api_decisions, language_decision, store_decision, style_decision
-from .planner import Plan
+from .quantities import YEAR
 from .traits import Profile
 
 
@@ -18,7 +19,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
     if profile.cloud is None:
         assumptions.append(f"No cloud is mandated: managed {DEFAULT_CLOUD.upper()} services are named; each has a GCP and Azure equivalent.")
     if profile.team is None:
-        assumptions.append("The team size is not stated: a single team of about 6 engineers is assumed.")
+        assumptions.append("The team size is not stated: the style is chosen on load and constraints alone.")
     if not profile.skills:
         assumptions.append("No language skills are stated: languages are chosen on workload fit alone.")
 
@@ -67,8 +68,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
                 svc.endpoints.append(extra_endpoint("GET /ws", known))
     decisions.extend(api_decisions(profile))
 
-    f = profile.figures
-    capacity = f.capacity()
+    capacity = profile.figures.capacity()
     ld = profile.load
     slos = SLOs(p95_latency_ms=ld.latency_ms or 200.0, availability=p.availability)
     if ld.latency_ms is None:
@@ -77,7 +77,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
         assumptions.append(f"No availability target is stated: {p.availability:.1%} is assumed.")
     if p.tiny:
         assumptions.append("At this scale one instance with a managed database carries the load; background work uses a jobs table, not a broker.")
-    summary = _summary(name, p, profile, capacity, cloud)
+    summary = _summary(p, capacity, cloud)
     design = Design(
         name=name, summary=summary, requirements=text, style=p.style, backend="offline",
         traits=_traits(profile), services=services, components=components,
@@ -89,12 +89,12 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
 
 def _traits(profile: Profile) -> list[Trait]:
     out = [Trait(name=k, value=True, evidence=v) for k, v in sorted(profile.traits.items())]
-    ld, f = profile.load, profile.figures
+    ld = profile.load
     numeric = [
         ("users", ld.users, ld.users_evidence), ("concurrent_users", ld.concurrent, ld.concurrent_evidence),
         ("read_share", ld.read_share, ld.read_share_evidence), ("spike_factor", ld.spike_factor, ld.spike_evidence),
         ("burst_peak_rps", ld.burst_peak, ld.burst_evidence), ("growth_per_year", ld.growth, ld.growth_evidence),
-        ("retention_years", None if ld.retention_s is None else (-1 if ld.retention_s == float("inf") else round(ld.retention_s / 3e7, 2)), ld.retention_evidence),
+        ("retention_years", None if ld.retention_s is None else ("forever" if ld.retention_s == float("inf") else round(ld.retention_s / YEAR, 2)), ld.retention_evidence),
         ("latency_ms", ld.latency_ms, ld.latency_evidence), ("availability", ld.availability, ld.availability_evidence),
         ("budget_per_month", ld.budget_per_month, ld.budget_evidence), ("team_size", profile.team, profile.team_evidence),
         ("squads", profile.squads, profile.team_evidence), ("cloud", profile.cloud, profile.cloud_evidence),
@@ -110,7 +110,8 @@ def _traits(profile: Profile) -> list[Trait]:
     return out
 
 
-def _summary(name, p, profile, capacity, cloud) -> str:
+def _summary(p: Plan, capacity, cloud: str) -> str:
+    """One paragraph: style, services, platform, load and the infrastructure kinds."""
     style = "modular monolith" if p.style == "modular_monolith" else "set of microservices"
     svc = ", ".join(s.name for s in p.services)
     parts = [f"A {style} ({svc}) on {cloud.upper()}",

@@ -8,11 +8,13 @@ reference is an id, not a foreign key).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...design import Endpoint, Entity, EntityField
 
 
-def parse_entity(line: str) -> tuple[str, list[EntityField]]:
-    """'order: id uuid pk, total numeric' -> ('order', [fields])."""
+@lru_cache(maxsize=512)
+def _entity_spec(line: str) -> tuple[str, tuple[dict, ...]]:
     name, _, body = line.partition(":")
     fields = []
     for part in body.split(","):
@@ -21,9 +23,15 @@ def parse_entity(line: str) -> tuple[str, list[EntityField]]:
             continue
         flags = set(words[2:])
         ref = next((w[4:] for w in flags if w.startswith("ref=")), None)
-        fields.append(EntityField(name=words[0], type=words[1], primary_key="pk" in flags, references=ref,
-                                  nullable="null" in flags, unique="unique" in flags, indexed="index" in flags))
-    return name.strip(), fields
+        fields.append({"name": words[0], "type": words[1], "primary_key": "pk" in flags, "references": ref,
+                       "nullable": "null" in flags, "unique": "unique" in flags, "indexed": "index" in flags})
+    return name.strip(), tuple(fields)
+
+
+def parse_entity(line: str) -> tuple[str, list[EntityField]]:
+    """'order: id uuid pk, total numeric' -> ('order', [fields]); new field objects each call."""
+    name, fields = _entity_spec(line)
+    return name, [EntityField(**f) for f in fields]
 
 
 def plural(name: str) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Optional
 
 from ...design import Decision, Option
+from .blueprint import PlannedService
 from .knowledge import load
-from .planner import PlannedService, style_scores
+from .planner import style_scores
 from .traits import Profile
 
 DEFAULT_CLOUD = "aws"
@@ -80,7 +81,7 @@ def language_decision(profile: Profile, service: PlannedService) -> tuple[Decisi
     chosen = _pick(options, weights)
     spec = langs["language"][chosen]
     framework = profile.frameworks.get(chosen) if workload in ("crud",) else None
-    framework = framework or spec["frameworks"][workload]
+    framework = framework or spec["frameworks"]["worker" if service.kind == "worker" else workload]
     if service.kind == "scheduler":
         framework = {"aws": "Amazon EventBridge Scheduler", "gcp": "Cloud Scheduler", "azure": "Azure Functions timer triggers"}.get(
             profile.cloud or DEFAULT_CLOUD) + " calling a small " + spec["label"] + " job runner"
@@ -147,7 +148,7 @@ def store_decision(profile: Profile, kind: str, subject: str, purpose: str) -> t
     top = sorted(weights, key=lambda k: -weights[k])[:2]
     decision = Decision(
         title=f"{need['label'].capitalize()} for {subject}", topic="broker" if kind == "message_broker" else "database",
-        subject=subject, context=purpose, drivers=[f"{c} weighs most ({weights[c]:.0%})" for c in top] + (
+        subject=subject, context=purpose, drivers=[f"{c.replace('_', ' ')} carries {weights[c]:.0%} of the weight" for c in top] + (
             [f"{cloud.upper()} is the platform: its managed offering is used"] if profile.cloud else [f"no cloud stated: {DEFAULT_CLOUD.upper()} names are used"]),
         weights=weights, options=options, chosen=chosen,
         consequences=[f"{label}: {db['store'][chosen]['label']} for the {need['label']}."],

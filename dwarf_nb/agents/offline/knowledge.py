@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -24,6 +25,7 @@ def noun_classes() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=8192)
 def singular(word: str) -> str:
     """A crude English singular, good enough for the nouns requirements use."""
     w = word.lower()
@@ -34,3 +36,26 @@ def singular(word: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
     return w
+
+
+@cache
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        text = phrase.lower()
+        if text.endswith("*"):
+            alternatives.append(re.escape(text[:-1]))
+        elif text[-1:].isalpha():
+            alternatives.append(re.escape(text) + r"(?:s|es)?(?![a-z])")
+        else:
+            alternatives.append(re.escape(text))
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")")
+
+
+def phrase_pattern(phrases: list[str]) -> re.Pattern:
+    """One pattern matching any phrase at a word start, lower case (compiled once per list).
+
+    A phrase matches as a whole word, plural allowed ("order" finds "orders" but not
+    "ordering"); a phrase ending in '*' is a stem ("transcod*" finds "transcoding").
+    """
+    return _phrase_pattern(tuple(phrases))

@@ -1,66 +1,24 @@
-"""Reads the quantities in a requirements text and what they say about load.
+"""Ties the quantities of a text together into the load it describes.
 
-Every number is read once, with its unit (a count, bytes, a duration, a share, a spike
-factor, a bit rate, money) and, for counts, the noun it counts and the period it is
-counted over. `read_load(text)` then ties them together into `Load`: streams of reads and
-writes per second, people, stored item sizes, retention, and the stated peak pattern,
-each with the sentence it came from. The capacity estimate is computed from a `Load`.
-
-All patterns are linear: the text is split into sentences once and each sentence is
-scanned with a few bounded regular expressions.
+`read_load(text)` returns a `Load`: streams of reads and writes per second (`Flow`s, each
+with the sentence it came from), people, stored item sizes, retention, and the stated
+peak pattern (a spike factor, a busy window, a burst, a figure said to be the peak). The
+capacity estimate (`analysis.capacity`) is computed from a `Load`.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .knowledge import load, noun_classes, singular
-
-SECOND, MINUTE, HOUR, DAY, WEEK = 1.0, 60.0, 3600.0, 86400.0, 7 * 86400.0
-MONTH = 2.5e6  # the back-of-the-envelope month
-YEAR = 12 * MONTH
-
-PERIODS = {
-    "s": SECOND, "sec": SECOND, "second": SECOND, "min": MINUTE, "minute": MINUTE,
-    "h": HOUR, "hr": HOUR, "hour": HOUR, "day": DAY, "night": DAY, "week": WEEK,
-    "month": MONTH, "year": YEAR, "yr": YEAR, "term": 4 * MONTH, "quarter": 3 * MONTH,
-}
-BYTES = {"b": 1, "byte": 1, "bytes": 1, "kb": 1e3, "kib": 1024, "mb": 1e6, "mib": 1024**2,
-         "gb": 1e9, "gib": 1024**3, "tb": 1e12, "tib": 1024**4, "pb": 1e15}
-SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
-          "bn": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12}
-BITRATES = {"kbps": 1e-3, "mbps": 1.0, "gbps": 1e3, "tbps": 1e6}
-WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12}
-FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s)")
-_QUANTITY = re.compile(
-    r"(?<![\w.,:])(?P<cur>[$€£])?"
-    r"(?:(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<num2>\d+(?:\.\d+)?)(?![\d,]))?"
-    r"|(?P<wnum>\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|dozen)\b))"
-    r"(?:\s?(?P<word>thousand|million|billion|trillion|mln|bn)\b|(?P<short>[kKMBT]|bn)(?![A-Za-z0-9]))?"
-    r"(?:\s?-?\s?(?P<unit>bytes?|KB|kB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|B|ms|milliseconds?|msecs?|seconds?"
-    r"|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|%|percent|x|×"
-    r"|[KkMGT]bps|s|h)(?![A-Za-z0-9]))?",
-    re.IGNORECASE,
+from .quantities import (
+    BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
+    Quantity, duration_seconds, evidence, has_any, scan,
 )
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'/-]*|\d|[,;:.()\[\]!?]")
-_STOPPERS = frozenset(
-    "per a an the in of at to for from with by on across each every are is was were be been "
-    "arrive arrives make makes making doing that which who while when where must should can "
-    "will may within under over during inside than as or".split()
-)
-_PERIOD_AFTER = re.compile(
-    r"(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
-    r"|\b(rps|qps|tps)\b",
-    re.IGNORECASE,
-)
-_PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
-_PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
-_EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+
 _READ_SHARE = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+(?:of\s+(?:them|these|those|which|all|the\s+)?\s*(?:\w+\s+){0,2}?)?(?:are\s+|being\s+)?"
     r"(?P<what>reads?|writes?|read-only|lookups|browsing|views)\b",
@@ -71,7 +29,8 @@ _RATIO = re.compile(
     r"|:\s*(?P<b>\d+(?:\.\d+)?)\s+read[-/: ]?(?:to[- ])?write)",
     re.IGNORECASE,
 )
-_RATIO_WORDS = re.compile(r"read[-/ ](?:to[- ])?write\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)", re.IGNORECASE)
+_RATIO_SLASH = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)\s+read\s*/\s*write", re.IGNORECASE)
+_RATIO_WORDS = re.compile(r"read[-/: ](?:to[- ])?write\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)", re.IGNORECASE)
 _FRACTION_SHARE = re.compile(
     r"\b(?:a|one|two)\s+(?P<frac>half|third|quarter|fifth|tenth)s?\s+(?:of\s+(?:them|these|those|it|requests|traffic)\s+)?"
     r"(?:are\s+)?(?P<what>[a-z-]+)",
@@ -114,28 +73,6 @@ _BURST_WINDOW = re.compile(
     r"\b(?:first|within|in|during|over)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
     re.IGNORECASE,
 )
-
-
-def _words(name: str) -> list[str]:
-    return load("quantities")[name]["words"] if "words" in load("quantities")[name] else []
-
-
-@dataclass
-class Quantity:
-    """One number in the text, as written, with what the reader made of it."""
-
-    value: float
-    kind: str  # count | bytes | seconds | percent | factor | bitrate | money
-    start: int
-    end: int
-    sentence: int
-    noun: Optional[str] = None
-    cls: Optional[str] = None
-    period: Optional[float] = None
-    per_noun: Optional[str] = None
-    each_of: Optional[str] = None  # "each <noun> has N": N per <noun>
-    each: bool = False  # a multiplier of the count before it
-    qualifiers: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -188,184 +125,10 @@ class Load:
     budget_evidence: str = ""
 
 
-MAX_SENTENCE = 2000
-
-
-def sentences(text: str) -> list[str]:
-    """The text cut into sentences (blank lines and list items also cut).
-
-    A run-on "sentence" longer than MAX_SENTENCE characters is cut into pieces so that
-    the per-sentence scans stay linear in the length of the text.
-    """
-    out = []
-    for s in _SENTENCE.split(text):
-        s = s.strip() if s else ""
-        while len(s) > MAX_SENTENCE:
-            cut = s.rfind(" ", 0, MAX_SENTENCE)
-            cut = cut if cut > 0 else MAX_SENTENCE
-            out.append(s[:cut])
-            s = s[cut:].strip()
-        if s:
-            out.append(s)
-    return out
-
-
-def evidence(sentence: str, limit: int = 200) -> str:
-    s = " ".join(sentence.split())
-    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
-
-
-def _number(m: re.Match) -> float:
-    if m.group("wnum"):
-        value = float(WORD_NUMBERS[m.group("wnum").lower()])
-    else:
-        value = float(m.group("num").replace(",", ""))
-        if m.group("num2"):
-            value = (value + float(m.group("num2"))) / 2
-    scale = m.group("word") or m.group("short")
-    if scale:
-        value *= SCALES[scale.lower()]
-    return value
-
-
-def _classify(m: re.Match, value: float) -> tuple[str, float]:
-    if m.group("cur"):
-        return "money", value
-    unit = (m.group("unit") or "").lower()
-    if not unit:
-        return "count", value
-    if unit in BYTES:
-        # "5B" with no space and no scale already read as billions above; a spaced B is bytes.
-        return "bytes", value * BYTES[unit]
-    if unit in ("%", "percent"):
-        return "percent", value
-    if unit in ("x", "×"):
-        return "factor", value
-    if unit in BITRATES:
-        return "bitrate", value * BITRATES[unit]
-    if unit in ("ms", "msec", "msecs") or unit.startswith("millisecond"):
-        return "seconds", value / 1000
-    base = unit.rstrip("s") if unit not in ("s",) else "s"
-    base = {"min": "minute", "sec": "second", "hr": "hour", "yr": "year"}.get(base, base)
-    return "seconds", value * PERIODS.get(base, 1.0)
-
-
-def _noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[str], int]:
-    """The head noun right after a number (the last known noun before a stop word)."""
-    tokens: list[str] = []
-    consumed = 0
-    for tm in _TOKEN.finditer(text):
-        tok = tm.group(0)
-        if not tok[0].isalpha():
-            break
-        low = tok.lower()
-        if low in _STOPPERS or len(tokens) >= 6:
-            break
-        tokens.append(low)
-        consumed = tm.end()
-    noun = None
-    for i, tok in enumerate(tokens):
-        pair = f"{tokens[i - 1]} {singular(tok)}" if i else None
-        if pair and pair in classes:
-            noun = pair
-            continue
-        for cand in (singular(tok), singular(tok.split("-")[-1]), singular(tok.split("/")[-1])):
-            if cand in classes:
-                noun = cand
-                break
-    return noun, tokens, consumed
-
-
-def _has_any(text: str, words: list[str]) -> bool:
-    low = f" {text.lower()} "
-    return any(re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", low) for w in words)
-
-
-def scan(text: str) -> tuple[list[str], list[Quantity]]:
-    """Every quantity in the text, sentence by sentence."""
-    classes = noun_classes()
-    quals = load("quantities")["qualifiers"]
-    sents = sentences(text)
-    found: list[Quantity] = []
-    for si, sent in enumerate(sents):
-        prev_end = 0
-        prev_count_end = 0
-        mine: list[Quantity] = []
-        for m in _QUANTITY.finditer(sent):
-            value = _number(m)
-            kind, value = _classify(m, value)
-            q = Quantity(value=value, kind=kind, start=m.start(), end=m.end(), sentence=si)
-            clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
-            prefix = sent[max(clause_start, prev_end): m.start()]
-            if kind == "count":
-                after = sent[m.end(): m.end() + 120]
-                noun, tokens, used = _noun_after(after, classes)
-                nxt = _QUANTITY.search(sent, m.end() + used) if used < len(after) else None
-                window_end = min(len(sent), nxt.start() if nxt else len(sent), m.end() + used + 70)
-                semi = sent.find(";", m.end(), window_end)
-                if semi != -1:
-                    window_end = semi
-                rest = sent[m.end() + used: window_end]
-                q.noun = noun
-                q.cls = classes.get(noun) if noun else None
-                pm = _PERIOD_AFTER.search(rest)
-                if noun in ("rps", "qps", "tps"):
-                    q.noun, q.cls, q.period = "request", "mixed", SECOND
-                elif pm and pm.group(2):
-                    q.period = SECOND
-                    q.noun, q.cls = q.noun or "request", q.cls or "mixed"
-                elif pm:
-                    q.period = PERIODS[pm.group(1).lower()]
-                elif q.cls not in (None, "users", "item", "emitter"):
-                    bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m.start()])
-                    if bm:
-                        q.period = PERIODS[bm.group(1).lower()]
-                pn = _PER_NOUN.match(rest)
-                if pn:
-                    cand = singular(pn.group(1))
-                    if cand not in PERIODS and cand not in ("sec", "s"):
-                        q.per_noun = cand
-                phrase = " ".join(tokens)
-                near_prefix = prefix[-40:]
-                if _has_any(near_prefix + " " + phrase, quals["daily_active"][:3]):
-                    q.qualifiers.add("daily_active")
-                elif _has_any(near_prefix + " " + phrase, quals["monthly_active"][:3]):
-                    q.qualifiers.add("monthly_active")
-                if _has_any(phrase + " " + rest[:40], quals["concurrent"]):
-                    q.qualifiers.add("concurrent")
-                if _has_any(near_prefix + " " + phrase, quals["registered"]):
-                    q.qualifiers.add("registered")
-                if _has_any(rest[:40] + " " + near_prefix[-20:], quals["growth"]):
-                    q.qualifiers.add("growth")
-                clause_prefix = sent[clause_start: m.start()]
-                last_peak = max((clause_prefix.lower().rfind(w) for w in quals["peak"]), default=-1)
-                last_base = max((clause_prefix.lower().rfind(w) for w in quals["baseline"] + ["average"]), default=-1)
-                if (last_peak > last_base) or re.search(r"\bat\s+(?:the\s+)?peak\b", rest[:40], re.IGNORECASE):
-                    q.qualifiers.add("peak")
-                if last_base > last_peak and _has_any(clause_prefix, quals["baseline"]):
-                    q.qualifiers.add("baseline")
-                since = sent[prev_count_end: m.start()]
-                em = None
-                for em in _EACH.finditer(since):
-                    pass
-                word = singular(em.group(1) or "") if em is not None else ""
-                if em is not None and (not word or word in classes or word.endswith(("ing", "ed")) or " of" in em.group(0).lower()):
-                    q.each = True
-                    if word in classes and classes[word] != "users":
-                        q.each_of = word
-                    elif re.search(r"(\w+)'s\b", since[em.start():]):
-                        q.each_of = singular(re.search(r"(\w+)'s\b", since[em.start():]).group(1))
-                prev_count_end = m.end() + used
-            mine.append(q)
-            prev_end = m.end()
-        found.extend(mine)
-    return sents, found
-
-
 def _size_owner(sent: str, q: Quantity, counts: list[Quantity], classes: dict[str, str]) -> Optional[str]:
     """The noun a stated size belongs to: 'a 200-byte reading', 'photos averaging 1 MB', '150 bytes per update'."""
     after = sent[q.end: q.end + 40]
-    pm = _PER_NOUN.match(after)
+    pm = PER_NOUN.match(after)
     if pm:
         return singular(pm.group(1))
     head = re.match(r"\s*-?\s*([A-Za-z-]+)(?:\s+([A-Za-z-]+))?", after)
@@ -388,7 +151,7 @@ def _size_owner(sent: str, q: Quantity, counts: list[Quantity], classes: dict[st
 
 def _last_noun(text: str, classes: dict[str, str]) -> Optional[str]:
     owner = None
-    for tm in _TOKEN.finditer(text):
+    for tm in TOKEN.finditer(text):
         tok = tm.group(0)
         if tok[0].isalpha() and classes.get(singular(tok)) not in (None, "users", "emitter"):
             owner = singular(tok)
@@ -425,6 +188,21 @@ def read_load(text: str) -> Load:
             else:
                 sizes.setdefault(owner, q.value)
 
+    volumes: list[tuple[Quantity, str, float]] = []
+    for si, items in by_sentence.items():
+        sent = sents[si]
+        for i, q in enumerate(items):
+            if q.kind != "bytes":
+                continue
+            vm = VOLUME.match(sent, q.end)
+            if not vm:
+                continue
+            unit = vm.group("unit").lower()
+            unit = {"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit)
+            noun = singular(vm.group("noun").split()[-1]) if vm.group("noun") else "record"
+            later = [x for x in items[i + 1:] if x.kind == "bytes" and x.value < q.value]
+            volumes.append((q, noun, later[0].value if later else 0.0))
+
     def size_of(noun: str) -> Optional[float]:
         for key in (noun, noun.split()[-1]):
             if key in sizes:
@@ -454,25 +232,28 @@ def read_load(text: str) -> Load:
             out.users_later = max(q.value for q in later)
 
     # -- usage minutes a day, bit rates, latency, availability, budget -----------------
-    for si, sent in enumerate(sents):
-        um = _USAGE.search(sent)
+    # Each pattern runs only on sentences that contain its cheap marker: a 1 MB text stays fast.
+    for si in sorted(by_sentence):
+        sent = sents[si]
+        low = sent.lower()
+        um = _USAGE.search(sent) if "day" in low else None
         if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
-            out.usage_s_per_day = _classify_duration(um.group("v"), um.group("u"))
-        bm = _BITRATE.search(sent)
+            out.usage_s_per_day = duration_seconds(um.group("v"), um.group("u"))
+        bm = _BITRATE.search(sent) if "bps" in low else None
         if bm and out.bitrate_mbps is None:
             out.bitrate_mbps = float(bm.group("v")) * BITRATES[bm.group("u").lower()]
             out.bitrate_evidence = evidence(sent)
-        for lm in _LATENCY_P.finditer(sent):
+        for lm in _LATENCY_P.finditer(sent) if ("p9" in low or "%" in low) else ():
             v, u = (lm.group("v"), lm.group("u")) if lm.group("v") else (lm.group("v2"), lm.group("u2"))
             ms = float(v) * (1 if u.lower().startswith("m") else 1000)
             if ms <= 10000 and (out.latency_ms is None or ms < out.latency_ms):
                 out.latency_ms, out.latency_evidence = ms, evidence(sent)
-        if out.latency_ms is None or not _LATENCY_P.search(out.latency_evidence):
+        if ("ms" in low or "millisecond" in low) and (out.latency_ms is None or not _LATENCY_P.search(out.latency_evidence)):
             for lm in _LATENCY_PLAIN.finditer(sent):
                 ms = float(lm.group("v"))
                 if out.latency_ms is None or ms < out.latency_ms:
                     out.latency_ms, out.latency_evidence = ms, evidence(sent)
-        am = _AVAILABILITY.search(sent)
+        am = _AVAILABILITY.search(sent) if "%" in low else None
         if am:
             v = float(am.group("v") or am.group("v2")) / 100
             if 0.9 <= v < 1 and (out.availability is None or v > out.availability):
@@ -483,25 +264,29 @@ def read_load(text: str) -> Load:
                 out.budget_per_month, out.budget_evidence = q.value / per, evidence(sent)
 
     # -- shares, spikes, growth --------------------------------------------------------
-    for si, sent in enumerate(sents):
-        for rm in _READ_SHARE.finditer(sent):
+    for si in sorted(by_sentence):
+        sent = sents[si]
+        low = sent.lower()
+        for rm in _READ_SHARE.finditer(sent) if "%" in low else ():
             share = float(rm.group("pct")) / 100
             if share <= 1:
                 is_read = not rm.group("what").lower().startswith("write")
                 out.read_share = share if is_read else 1 - share
                 out.read_share_evidence = evidence(sent)
-        for rm in list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)):
+        ratios = list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)) + list(_RATIO_SLASH.finditer(sent)) if "read" in low else []
+        for rm in ratios:
             a = float(rm.group("a"))
             b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
             if a > 0 and b > 0:
                 out.read_share = a / (a + b)
                 out.read_share_evidence = evidence(sent)
-        for sm in _SPIKE.finditer(sent):
+        spiky = "times" in low or any(q.kind == "factor" for q in by_sentence[si])
+        for sm in _SPIKE.finditer(sent) if spiky else ():
             context = sent[max(0, sm.start() - 40): sm.start()] + sm.group("after")
             factor = float(sm.group("f"))
             if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
                 out.spike_factor, out.spike_evidence = factor, evidence(sent)
-        gm = _GROWTH.search(sent)
+        gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
         if gm:
             factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
             n = gm.group("n")
@@ -513,10 +298,15 @@ def read_load(text: str) -> Load:
     retention_words = quals["retention"]["words"]
     retained: list[tuple[float, str, int, int]] = []
     forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
+    markers = tuple(w.split()[0][:6] for w in quals["retention"]["forever"])
     for si, sent in enumerate(sents):
-        for fm in forever.finditer(sent):
-            retained.append((float("inf"), sent, si, fm.start()))
-        if not _has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
+        low = sent.lower()
+        if any(m in low for m in markers):
+            for fm in forever.finditer(sent):
+                retained.append((float("inf"), sent, si, fm.start()))
+        if not any(q.kind == "seconds" and q.value >= DAY for q in by_sentence.get(si, ())):
+            continue
+        if not has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
             continue
         for q in by_sentence.get(si, []):
             if q.kind == "seconds" and q.value >= DAY:
@@ -540,6 +330,13 @@ def read_load(text: str) -> Load:
             flows[flow.noun] = flow
 
     windows = _windows(sents)
+    for q, noun, item in volumes:
+        vm = VOLUME.match(sents[q.sentence], q.end)
+        unit = vm.group("unit").lower()
+        period = PERIODS.get({"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit), DAY)
+        size = item or size_of(noun) or 1000.0
+        rate = q.value / period / size
+        add(Flow(noun=noun, cls="write", avg=rate, peak=rate, evidence=evidence(sents[q.sentence]), size=size))
     for q in counts:
         sent = sents[q.sentence]
         if q.each or q.per_noun:
@@ -551,7 +348,10 @@ def read_load(text: str) -> Load:
         if noun is None:
             noun = _noun_before(sent, q.start, classes)
             cls = classes.get(noun) if noun else None
-        if cls in (None, "users", "emitter", "item") or "growth" in q.qualifiers:
+        if cls == "item":
+            # "50,000 new or updated listings per day": catalogue items arriving are writes.
+            cls = "write"
+        if cls in (None, "users", "emitter") or "growth" in q.qualifiers:
             continue
         rate = q.value / q.period
         flow = Flow(noun=noun, cls=cls, avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun))
@@ -565,25 +365,31 @@ def read_load(text: str) -> Load:
         add(flow)
 
     # Periodic emitters: "each device sends a reading every 10 seconds".
-    for si, sent in enumerate(sents):
-        for q in by_sentence.get(si, []):
+    emitter_index = _emitter_index(by_sentence)
+    for si in sorted(by_sentence):
+        sent = sents[si]
+        for q in by_sentence[si]:
             if q.kind != "seconds" or q.value > 6 * HOUR:
                 continue
             if not re.search(r"\bevery\s+$", sent[max(0, q.start - 8): q.start], re.IGNORECASE):
                 continue
-            if not _has_any(sent[: q.start], quals["emission"]["verbs"]):
+            if not has_any(sent[: q.start], quals["emission"]["verbs"]):
                 continue
-            count, peak, ev = _emitters(si, sents, by_sentence, out)
+            count, peak, ev = _emitters(si, sents, by_sentence, out, emitter_index)
             if not count:
                 continue
             noun = _emitted_noun(sent[: q.start], classes) or "update"
             rate = count / q.value
             flow = Flow(noun=noun, cls="write", avg=rate / (3 if peak else 1), peak=rate if peak else rate * 3,
                         evidence=evidence(sent + (" " + ev if ev and ev not in sent else "")),
-                        size=_size_in(by_sentence.get(si, []), sent, q) or size_of(noun),
+                        size=_size_in(by_sentence.get(si, [])) or size_of(noun),
                         peak_rule="stated" if peak else "default")
             add(flow)
 
+    first_static: dict[str, Quantity] = {}
+    for c in counts:
+        if c.period is None and not c.each and c.noun:
+            first_static.setdefault(c.noun, c)
     # Multipliers: "each producing 5 ledger entries", "webhooks (3 per payment)", "1% of messages carry a file".
     for q, sent in derived:
         base_flow = None
@@ -597,7 +403,7 @@ def read_load(text: str) -> Load:
                     add(Flow(noun=noun, cls=classes.get(noun, "mixed"), avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun)))
                 continue
         else:
-            previous = [c for c in counts if c.sentence == q.sentence and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
+            previous = [c for c in by_sentence[q.sentence] if c.kind == "count" and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
             base = previous[-1] if previous else None
             if q.each_of and q.each_of in flows:
                 base_flow = flows[q.each_of]
@@ -607,10 +413,10 @@ def read_load(text: str) -> Load:
                 rate = base.value * q.value / q.period
                 add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
                 continue
-            elif base is not None and base.cls == "users" and "concurrent" in base.qualifiers:
+            elif base is not None and base.cls == "users":
                 wm = _BURST_WINDOW.search(sent)
                 if wm:
-                    seconds = _classify_duration(wm.group("v"), wm.group("u"))
+                    seconds = duration_seconds(wm.group("v"), wm.group("u"))
                     out.burst_peak = base.value * q.value / seconds
                     out.burst_evidence = evidence(sent)
                     fm = _FRACTION_SHARE.search(sent)
@@ -618,11 +424,11 @@ def read_load(text: str) -> Load:
                         out.burst_write_share = FRACTIONS[fm.group("frac").lower()]
                 continue
             elif q.each_of and (q.each_of in classes) and classes[q.each_of] == "item":
-                statics = [c for c in counts if c.noun == q.each_of and c.period is None and not c.each]
-                if statics and q.noun:
-                    per = size_of(q.noun) or (sizes.get(q.noun) if q.noun else None)
+                static = first_static.get(q.each_of)
+                if static is not None and q.noun:
+                    per = size_of(q.noun)
                     if per:
-                        total = statics[0].value * q.value * per
+                        total = static.value * q.value * per
                         out.static_bytes += total
                         out.static_evidence.append(evidence(sent))
                 continue
@@ -637,7 +443,8 @@ def read_load(text: str) -> Load:
                  peak_rule=base_flow.peak_rule))
 
     # "1% of messages carry a file averaging 1 MB"
-    for si, sent in enumerate(sents):
+    for si in sorted(by_sentence):
+        sent = sents[si]
         for pm in re.finditer(r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+(?:an?\s+|one\s+)?(?P<what>[a-z-]+)", sent, re.IGNORECASE):
             base = flows.get(singular(pm.group("noun")))
             what = singular(pm.group("what"))
@@ -673,12 +480,6 @@ def read_load(text: str) -> Load:
     return out
 
 
-def _classify_duration(value: str, unit: str) -> float:
-    unit = unit.lower().rstrip("s")
-    unit = {"min": "minute", "hr": "hour", "sec": "second"}.get(unit, unit)
-    return float(value) * PERIODS.get(unit, 1.0)
-
-
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
     """'60 million submissions and 150 million views per day': the first count shares the period."""
     for i, q in enumerate(counts):
@@ -700,7 +501,7 @@ def _windows(sents: list[str]) -> dict[int, tuple[float, str]]:
     """Sentences with a busy window: '90% of both inside two 2-hour windows' -> peak multiplier per day."""
     found = {}
     for si, sent in enumerate(sents):
-        wm = _WINDOW.search(sent)
+        wm = _WINDOW.search(sent) if "%" in sent else None
         if not wm:
             continue
         count = wm.group("count")
@@ -713,7 +514,7 @@ def _windows(sents: list[str]) -> dict[int, tuple[float, str]]:
 
 def _noun_before(sent: str, pos: int, classes: dict[str, str]) -> Optional[str]:
     owner = None
-    for tm in _TOKEN.finditer(sent, 0, pos):
+    for tm in TOKEN.finditer(sent, 0, pos):
         tok = tm.group(0)
         if tok[0].isalpha() and classes.get(singular(tok)) not in (None, "users"):
             owner = singular(tok)
@@ -722,14 +523,15 @@ def _noun_before(sent: str, pos: int, classes: dict[str, str]) -> Optional[str]:
 
 def _emitted_noun(text: str, classes: dict[str, str]) -> Optional[str]:
     noun = None
-    for tm in _TOKEN.finditer(text):
+    for tm in TOKEN.finditer(text):
         tok = tm.group(0)
         if tok[0].isalpha() and classes.get(singular(tok)) == "write":
             noun = singular(tok)
     return "position" if noun in ("gps", "location") else noun
 
 
-def _size_in(items: list[Quantity], sent: str, interval: Quantity) -> Optional[float]:
+def _size_in(items: list[Quantity]) -> Optional[float]:
+    """The first size stated in a sentence (the record a periodic sender sends)."""
     sizes = [q.value for q in items if q.kind == "bytes"]
     return sizes[0] if sizes else None
 
@@ -744,19 +546,31 @@ def _users_in(si: int, by_sentence: dict[int, list[Quantity]]) -> Optional[float
     return found[0] if found else None
 
 
-def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]], load_: Load) -> tuple[float, bool, str]:
+def _emitter_index(by_sentence: dict[int, list[Quantity]]) -> tuple[list[int], dict[int, Quantity]]:
+    """Sentences that count emitters (sorted), and the largest such count in each."""
+    largest: dict[int, Quantity] = {}
+    for sj, items in by_sentence.items():
+        for q in items:
+            if q.kind == "count" and q.cls == "emitter" and not q.each and (sj not in largest or q.value > largest[sj].value):
+                largest[sj] = q
+    return sorted(largest), largest
+
+
+def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]], load_: Load,
+              index: tuple[list[int], dict[int, Quantity]]) -> tuple[float, bool, str]:
     """How many things send at a fixed interval, whether that count is a peak, and where it was read."""
     for sj in (si, si + 1, si - 1):
         for q in by_sentence.get(sj, []):
             if q.kind == "count" and "concurrent" in q.qualifiers and q.cls in (None, "users", "emitter"):
                 return q.value, "peak" in q.qualifiers, evidence(sents[sj])
-    best = None
-    for sj in sorted(by_sentence, key=lambda s: abs(s - si)):
-        for q in by_sentence[sj]:
-            if q.kind == "count" and q.cls == "emitter" and not q.each and (best is None or q.value > best[0]):
-                best = (q.value, "peak" in q.qualifiers, evidence(sents[sj]))
-        if best:
-            return best
+    order, largest = index
+    if order:
+        # The nearest sentence that counts emitters; of two equally near, the earlier one.
+        at = bisect_left(order, si)
+        near = [order[i] for i in (at - 1, at) if 0 <= i < len(order)]
+        sj = min(near, key=lambda s: (abs(s - si), s))
+        q = largest[sj]
+        return q.value, "peak" in q.qualifiers, evidence(sents[sj])
     if load_.users and load_.usage_s_per_day:
         daily = load_.users
         return daily * load_.usage_s_per_day / DAY, False, load_.users_evidence

@@ -119,9 +119,8 @@ def _add(design: Design, name: str, worker: bool, request: str) -> Design:
                   language=language, framework=framework, api_style="none" if worker else "rest", context=name,
                   instances=2 if not worker else 1, endpoints=[] if worker else crud_endpoints(entity))
     design.services.append(svc)
-    entry = next((c.name for c in design.components if c.kind == "api_gateway"), None) or next(
-        (c.name for c in design.components if c.kind == "load_balancer"), None)
-    if not worker and entry:
+    if not worker:
+        entry = _gateway(design)
         design.edges.append(Edge(source=entry, target=name, protocol="https", label="routes"))
     relational = [c for c in design.components if c.kind == "relational_db"]
     if design.style == "microservices" or not relational:
@@ -141,12 +140,38 @@ def _add(design: Design, name: str, worker: bool, request: str) -> Design:
     return _validated(design)
 
 
+def _gateway(design: Design) -> str:
+    """The API gateway clients reach the services through, added when the design has none.
+
+    A second public service needs one front door that authenticates and routes.
+    """
+    found = next((c.name for c in design.components if c.kind == "api_gateway"), None)
+    if found:
+        return found
+    techs = " ".join(c.technology for c in design.components)
+    cloud = "aws" if ("Amazon" in techs or "AWS" in techs) else "gcp" if ("Google" in techs or "Cloud SQL" in techs) else "azure" if "Azure" in techs else None
+    edge = load("databases")["edge"]["api_gateway"]
+    name = "gateway" if "gateway" not in {c.name for c in design.components} | {s.name for s in design.services} else "api-gateway"
+    design.components.append(Component(name=name, kind="api_gateway", technology=edge["cloud"].get(cloud, edge["default"]),
+                                       purpose="One edge for authentication, rate limits and routing to several public services."))
+    fronts = [c.name for c in design.components if c.kind == "load_balancer"]
+    api = {s.name for s in design.services if s.kind == "api"}
+    design.edges = [e for e in design.edges if not (e.target in api and (e.source in fronts or e.source == "clients"))]
+    design.edges.append(Edge(source=fronts[0] if fronts else "clients", target=name, protocol="https", label="API requests"))
+    for s in design.services:
+        s.public = False
+        if s.kind == "api":
+            design.edges.append(Edge(source=name, target=s.name, protocol="https", label="routes"))
+    design.assumptions.append("A second public service was added, so an API gateway now fronts the services.")
+    return name
+
+
 def _remove(design: Design, word: str, request: str) -> Design:
     svc = _service(design, word)
     if svc is None:
         raise InputError(f"no service named {word.strip()!r}; services: {', '.join(s.name for s in design.services)}")
-    if len(design.services) == 1:
-        raise InputError(f"{svc.name!r} is the only service; a design needs at least one")
+    if svc.kind == "api" and not any(s.kind == "api" and s.name != svc.name for s in design.services):
+        raise InputError(f"{svc.name!r} is the only API service; add another one before removing it")
     heir = next((s for s in design.services if s.kind == "api" and s.name != svc.name), None) or next(
         s for s in design.services if s.name != svc.name)
     design.services = [s for s in design.services if s.name != svc.name]

@@ -14,8 +14,9 @@ from functools import cache
 from typing import Optional
 
 from ...analysis.capacity import Figures, breakdown
-from .knowledge import load
-from .numbers import WORD_NUMBERS, YEAR, Load, evidence, read_load
+from .knowledge import load, phrase_pattern
+from .numbers import Load, read_load
+from .quantities import WORD_NUMBERS, YEAR, evidence
 
 _CLOUDS = (("aws", re.compile(r"\bAWS\b|\bAmazon Web Services\b")),
            ("gcp", re.compile(r"\bGCP\b|\bGoogle Cloud\b")),
@@ -64,7 +65,8 @@ class Profile:
         }
 
 
-def _sentence_at(text: str, pos: int) -> str:
+def sentence_at(text: str, pos: int) -> str:
+    """The sentence around position `pos` of `text`, tidied for use as evidence."""
     start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("! ", 0, pos), text.rfind("? ", 0, pos))
     ends = [i for i in (text.find(". ", pos), text.find("\n", pos)) if i != -1]
     end = min(ends) + 1 if ends else len(text)
@@ -75,8 +77,7 @@ def _sentence_at(text: str, pos: int) -> str:
 def _trait_patterns() -> list[tuple[str, re.Pattern, frozenset]]:
     out = []
     for name, spec in load("patterns")["traits"].items():
-        alternatives = "|".join(re.escape(p.lower()) for p in sorted(spec["any"], key=len, reverse=True))
-        out.append((name, re.compile(rf"(?<![a-z0-9])(?:{alternatives})"), frozenset(spec.get("not_followed", []))))
+        out.append((name, phrase_pattern(spec["any"]), frozenset(spec.get("not_followed", []))))
     return out
 
 
@@ -90,7 +91,7 @@ def keyword_traits(text: str) -> dict[str, str]:
                 nxt = re.match(r"\s*([a-z]+)", low[m.end(): m.end() + 30])
                 if nxt and nxt.group(1) in cancel:
                     continue
-            found[name] = _sentence_at(text, m.start())
+            found[name] = sentence_at(text, m.start())
             break
     return found
 
@@ -99,13 +100,41 @@ def _int(word: str) -> int:
     return int(word) if word.isdigit() else WORD_NUMBERS.get(word.lower(), 0)
 
 
-def _role_tag(phrase: str) -> Optional[str]:
+@cache
+def _role_patterns() -> list[tuple[str, re.Pattern]]:
     roles = load("languages")["roles"]
-    low = f" {phrase.lower()} "
-    for tag in ("firmware", "ml", "ingest", "location", "realtime", "web", "core"):
-        if any(re.search(rf"(?<![a-z]){re.escape(k)}", low) for k in roles[tag]):
-            return tag
-    return None
+    return [(tag, re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(k) for k in roles[tag]) + ")"))
+            for tag in ("firmware", "ml", "ingest", "location", "realtime", "web", "core")]
+
+
+def _role_tag(phrase: str) -> Optional[str]:
+    """The service role a team's phrase names ('pricing models' -> ml), if any."""
+    low = phrase.lower()
+    return next((tag for tag, pattern in _role_patterns() if pattern.search(low)), None)
+
+
+@cache
+def _alias_patterns() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """One pattern for every alias (any case), one for case-sensitive names (Go), and alias -> language."""
+    owner: dict[str, str] = {}
+    loose, exact = [], []
+    for key, spec in load("languages")["language"].items():
+        for alias in spec.get("aliases", []):
+            owner.setdefault(alias.lower(), key)
+            loose.append(alias)
+        for alias in spec.get("exact", []):
+            owner.setdefault(alias.lower(), key)
+            exact.append(alias)
+    by_len = lambda names: "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))  # noqa: E731
+    return (re.compile(rf"(?<![A-Za-z0-9#.])(?:{by_len(loose)})(?![A-Za-z0-9#])", re.IGNORECASE),
+            re.compile(rf"(?<![A-Za-z0-9])(?:{by_len(exact)})(?![A-Za-z0-9])"), owner)
+
+
+def _language_mentions(sent: str) -> list[tuple[int, int, str, str]]:
+    loose, exact, owner = _alias_patterns()
+    hits = [(m.start(), m.end(), owner[m.group(0).lower()], m.group(0).lower()) for m in loose.finditer(sent)]
+    hits += [(m.start(), m.end(), owner[m.group(0).lower()], m.group(0).lower()) for m in exact.finditer(sent)]
+    return sorted(hits)
 
 
 def read_team(text: str, profile: Profile) -> None:
@@ -123,15 +152,7 @@ def read_team(text: str, profile: Profile) -> None:
         sq = _SQUADS.search(sent)
         if sq:
             profile.squads = _int(sq.group(1))
-        hits = []
-        for key, spec in langs["language"].items():
-            for alias in spec.get("aliases", []):
-                for am in re.finditer(rf"(?<![A-Za-z0-9#.]){re.escape(alias)}(?![A-Za-z0-9#])", sent, re.IGNORECASE):
-                    hits.append((am.start(), am.end(), key, alias))
-            for alias in spec.get("exact", []):
-                for am in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(alias)}(?![A-Za-z0-9])", sent):
-                    hits.append((am.start(), am.end(), key, alias))
-        hits.sort()
+        hits = _language_mentions(sent)
         last_role = None
         for start, end, key, alias in hits:
             if alias.lower() in frameworks:
@@ -191,6 +212,6 @@ def read_profile(text: str) -> Profile:
     for name, pattern in _CLOUDS:
         m = pattern.search(text)
         if m and (profile.cloud is None):
-            profile.cloud, profile.cloud_evidence = name, _sentence_at(text, m.start())
+            profile.cloud, profile.cloud_evidence = name, sentence_at(text, m.start())
     derived_traits(profile)
     return profile

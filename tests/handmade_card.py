@@ -1,6 +1,6 @@
-"""A hand-made Design for view and magics tests: small, with review findings (one
-instance of each service, no cache, no job for the queue), and free text that tries
-to break out of every format it lands in."""
+"""A hand-made Design for the card (display) and magics tests: every part the card
+shows (capacity, both decision topics, assumptions), review findings to accept, and
+free text that tries to break out of every format it lands in."""
 
 from __future__ import annotations
 

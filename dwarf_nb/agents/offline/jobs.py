@@ -1,0 +1,127 @@
+"""Background work of a plan: a job per consumed topic and per scheduled phrase of the text,
+each with retries and a dead-letter destination, and work for any worker left idle."""
+
+from __future__ import annotations
+
+import re
+
+from .blueprint import Plan, PlannedService
+from .knowledge import load, phrase_pattern
+from .traits import Profile, sentence_at
+from .wiring import _edge
+
+
+def _slug(text: str, limit: int = 40) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    s = s[:limit].strip("-")
+    return s if s and s[0].isalpha() else f"job-{s}" if s else "job"
+
+
+def plan_jobs(p: Plan, profile: Profile) -> None:
+    """Jobs for consumed topics and scheduled work, and the scheduler's edges to their runners."""
+    for s in p.services:
+        for t in s.consumes:
+            name = _slug(f"{s.name}-{t.split('.')[-1]}")
+            if not any(j["name"] == name for j in p.jobs):
+                p.jobs.append({"name": name, "trigger": t, "service": s.name, "retries": 5,
+                               "dead_letter": f"{t}.dlq", "description": _handles(s, t)})
+    scheduler = next((s for s in p.services if s.kind == "scheduler"), None)
+    if scheduler is None:
+        return
+    low = profile.text.lower()
+    cancel = set(load("patterns")["traits"]["scheduled"]["not_followed"])
+    runners: list[str] = []
+    for phrase, cron in load("patterns")["schedules"].items():
+        for m in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?:s|es)?(?![a-z])", low):
+            following = re.findall(r"[a-z]+", low[m.end(): m.end() + 60].split(".")[0])
+            if following and following[0] in cancel:
+                continue
+            sentence = sentence_at(profile.text, m.start())
+            runner, subject = _runner(p, sentence)
+            words = [w for w in following if len(w) > 2 and w not in _FILLER][:2]
+            name = _slug("-".join([phrase.replace(" ", "-")] + (words or [subject])), 48)
+            if not any(j["name"] == name for j in p.jobs):
+                p.jobs.append({"name": name, "trigger": f"cron: {cron}", "service": runner, "retries": 3,
+                               "dead_letter": f"jobs.{name}.dlq", "description": sentence})
+                if runner not in runners:
+                    runners.append(runner)
+            break
+    broker = next((c["name"] for c in p.components if c["kind"] == "message_broker"), None)
+    for runner in runners or [next(s.name for s in p.services if s.kind != "scheduler")]:
+        kind = next(s.kind for s in p.services if s.name == runner)
+        if broker:
+            _edge(p, scheduler.name, broker, "amqp", "async", label="scheduled triggers")
+            _edge(p, broker, runner, "amqp", "async", label="scheduled triggers")
+        else:
+            _edge(p, scheduler.name, runner, "http", "async" if kind == "worker" else "sync", label="scheduled triggers")
+
+
+def give_idle_workers_work(p: Plan) -> None:
+    """A worker that neither consumes a topic nor runs a job joins a busy worker, or takes
+    its work from a queue (the broker's, or a jobs table) with retries and a dead letter."""
+    runners = {j["service"] for j in p.jobs}
+    workers = [s for s in p.services if s.kind == "worker"]
+    busy = [w for w in workers if w.consumes or w.name in runners]
+    for idle in [w for w in workers if w not in busy]:
+        if busy:
+            heir = busy[0]
+            heir.contexts.extend(idle.contexts)
+            heir.responsibility = heir.responsibility.rstrip(".") + f"; also {', '.join(c.name for c in idle.contexts) or 'background tasks'}."
+            p.services.remove(idle)
+            moved = []
+            for e in p.edges:
+                if idle.name in (e["source"], e["target"]):
+                    e = dict(e, source=heir.name if e["source"] == idle.name else e["source"],
+                             target=heir.name if e["target"] == idle.name else e["target"])
+                    moved.append(e)
+            p.edges = [e for e in p.edges if idle.name not in (e["source"], e["target"])]
+            for e in moved:
+                _edge(p, e["source"], e["target"], e["protocol"], e["mode"], e["label"])
+            heir.stores.extend(st for st in idle.stores if st not in heir.stores)
+            continue
+        broker = next((c["name"] for c in p.components if c["kind"] == "message_broker"), None)
+        if broker:
+            publisher = next((s for s in p.services if s.kind == "api"), None)
+            if publisher is None:
+                continue
+            topic = f"{publisher.name}.tasks"
+            publisher.publishes.append(topic)
+            idle.consumes.append(topic)
+            _edge(p, publisher.name, broker, "amqp", "async", label=topic)
+            _edge(p, broker, idle.name, "amqp", "async", label=topic)
+            trigger, dead = topic, f"{topic}.dlq"
+        else:
+            trigger, dead = "queue: jobs table", "jobs table: failed rows"
+        p.jobs.append({"name": _slug(f"{idle.name}-tasks"), "trigger": trigger, "service": idle.name, "retries": 5,
+                       "dead_letter": dead, "description": _handles(idle, "a queued task")})
+
+
+_FILLER = frozenset("the and for are get with goes that its their our from into per each all".split())
+
+
+def _runner(p: Plan, sentence: str) -> tuple[str, str]:
+    """The service that does the scheduled work a sentence describes, and a word naming it."""
+    low = sentence.lower()
+    best = None
+    for s in p.services:
+        if s.kind == "scheduler":
+            continue
+        for c in s.contexts:
+            if phrase_pattern(c.spec["keywords"]).search(low):
+                rank = (0 if s.kind == "worker" else 1, p.services.index(s))
+                if best is None or rank < best[0]:
+                    best = (rank, s.name, c.name)
+    workers = [s.name for s in p.services if s.kind == "worker"]
+    if best and p.style == "modular_monolith" and workers and best[1] not in workers:
+        # In a monolith the worker process runs scheduled work, off the request path.
+        return workers[0], best[2].replace("_", "-")
+    if best:
+        return best[1], best[2].replace("_", "-")
+    fallback = next((s.name for s in p.services if s.kind == "worker"), next(s.name for s in p.services if s.kind == "api"))
+    return fallback, "run"
+
+
+def _handles(service: PlannedService, topic: str) -> str:
+    """What a consumer does with an event, from its contexts' `does` lines."""
+    doing = [c.spec["does"] for c in service.contexts if c.spec.get("does")]
+    return f"On {topic}: " + ("; ".join(doing) if doing else "update this service's own view of the data") + "."

@@ -1,0 +1,298 @@
+"""Reads every number in a requirements text with its unit, and for counts the noun and period.
+
+`scan(text)` cuts the text into sentences once and returns each `Quantity`: a count
+("1.5 billion messages per month"), a size ("400 KB"), a duration ("every 10 seconds"),
+a share ("95%"), a factor ("20x"), a bit rate or money, with the qualifiers around it
+(daily active, concurrent, peak, baseline, growth, "each ..."). `numbers.read_load` ties
+the quantities together into load figures.
+
+All patterns are bounded and run once per sentence (or per number on a short window), so
+the time grows linearly with the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Optional
+
+from .knowledge import load, noun_classes, singular
+
+SECOND, MINUTE, HOUR, DAY, WEEK = 1.0, 60.0, 3600.0, 86400.0, 7 * 86400.0
+MONTH = 2.5e6  # the back-of-the-envelope month
+YEAR = 12 * MONTH
+
+PERIODS = {
+    "s": SECOND, "sec": SECOND, "second": SECOND, "min": MINUTE, "minute": MINUTE,
+    "h": HOUR, "hr": HOUR, "hour": HOUR, "day": DAY, "night": DAY, "week": WEEK,
+    "month": MONTH, "year": YEAR, "yr": YEAR, "term": 4 * MONTH, "quarter": 3 * MONTH,
+}
+BYTES = {"b": 1, "byte": 1, "bytes": 1, "kb": 1e3, "kib": 1024, "mb": 1e6, "mib": 1024**2,
+         "gb": 1e9, "gib": 1024**3, "tb": 1e12, "tib": 1024**4, "pb": 1e15}
+SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
+          "bn": 1e9, "b": 1e9, "trillion": 1e12, "t": 1e12}
+BITRATES = {"kbps": 1e-3, "mbps": 1.0, "gbps": 1e3, "tbps": 1e6}
+WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12}
+FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s)")
+_QUANTITY = re.compile(
+    r"(?<![\w.,:])(?P<cur>[$€£])?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<num2>\d+(?:\.\d+)?)(?![\d,]))?"
+    r"(?:\s?(?P<word>thousand|million|billion|trillion|mln|bn)\b|(?P<short>[kKMBT]|bn)(?![A-Za-z0-9]))?"
+    r"(?:\s?-?\s?(?P<unit>bytes?|KB|kB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|B|ms|milliseconds?|msecs?|seconds?"
+    r"|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|%|percent|x|×"
+    r"|[KkMGT]bps|s|h)(?![A-Za-z0-9]))?",
+    re.IGNORECASE,
+)
+DIGIT = re.compile(r"[0-9]")
+VOLUME = re.compile(
+    r"\s*(?:of\s+(?:new\s+|raw\s+)?(?P<noun>[a-z-]+(?:\s+[a-z-]+)?)\s+)?(?:per|a|an|each|every|/)\s?"
+    r"(?P<unit>second|sec|s|minute|min|hour|hr|h|day|week|month|year)\b",
+    re.IGNORECASE,
+)
+TOKEN = re.compile(r"[A-Za-z][A-Za-z'/-]*|\d|[,;:.()\[\]!?]")
+_STOPPERS = frozenset(
+    "per a an the in of at to for from with by on across each every are is was were be been "
+    "arrive arrives make makes making doing that which who while when where must should can "
+    "will may within under over during inside than as or".split()
+)
+PERIOD_AFTER = re.compile(
+    r"(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
+    r"|\b(rps|qps|tps)\b",
+    re.IGNORECASE,
+)
+_PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
+PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
+_EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+
+
+@dataclass
+class Quantity:
+    """One number in the text, as written, with what the reader made of it."""
+
+    value: float
+    kind: str  # count | bytes | seconds | percent | factor | bitrate | money
+    start: int
+    end: int
+    sentence: int
+    noun: Optional[str] = None
+    cls: Optional[str] = None
+    period: Optional[float] = None
+    per_noun: Optional[str] = None
+    each_of: Optional[str] = None  # "each <noun> has N": N per <noun>
+    each: bool = False  # a multiplier of the count before it
+    qualifiers: set[str] = field(default_factory=set)
+
+
+MAX_SENTENCE = 2000
+
+
+def sentences(text: str) -> list[str]:
+    """The text cut into sentences (blank lines and list items also cut).
+
+    A run-on "sentence" longer than MAX_SENTENCE characters is cut into pieces so that
+    the per-sentence scans stay linear in the length of the text.
+    """
+    out = []
+    for s in _SENTENCE.split(text):
+        s = s.strip() if s else ""
+        while len(s) > MAX_SENTENCE:
+            cut = s.rfind(" ", 0, MAX_SENTENCE)
+            cut = cut if cut > 0 else MAX_SENTENCE
+            out.append(s[:cut])
+            s = s[cut:].strip()
+        if s:
+            out.append(s)
+    return out
+
+
+def evidence(sentence: str, limit: int = 200) -> str:
+    s = " ".join(sentence.split())
+    return s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+
+
+def _number(m: re.Match) -> float:
+    value = float(m.group("num").replace(",", ""))
+    if m.group("num2"):
+        value = (value + float(m.group("num2"))) / 2
+    scale = m.group("word") or m.group("short")
+    if scale:
+        value *= SCALES[scale.lower()]
+    return value
+
+
+def _classify(m: re.Match, value: float) -> tuple[str, float]:
+    if m.group("cur"):
+        return "money", value
+    unit = (m.group("unit") or "").lower()
+    if not unit:
+        return "count", value
+    if unit in BYTES:
+        # "5B" with no space and no scale already read as billions above; a spaced B is bytes.
+        return "bytes", value * BYTES[unit]
+    if unit in ("%", "percent"):
+        return "percent", value
+    if unit in ("x", "×"):
+        return "factor", value
+    if unit in BITRATES:
+        return "bitrate", value * BITRATES[unit]
+    if unit in ("ms", "msec", "msecs") or unit.startswith("millisecond"):
+        return "seconds", value / 1000
+    base = unit.rstrip("s") if unit not in ("s",) else "s"
+    base = {"min": "minute", "sec": "second", "hr": "hour", "yr": "year"}.get(base, base)
+    return "seconds", value * PERIODS.get(base, 1.0)
+
+
+def noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[str], int]:
+    """The head noun right after a number (the last known noun before a stop word)."""
+    tokens: list[str] = []
+    consumed = 0
+    for tm in TOKEN.finditer(text):
+        tok = tm.group(0)
+        if not tok[0].isalpha():
+            break
+        low = tok.lower()
+        if low in _STOPPERS or len(tokens) >= 6:
+            break
+        tokens.append(low)
+        consumed = tm.end()
+    noun = None
+    for i, tok in enumerate(tokens):
+        pair = f"{tokens[i - 1]} {singular(tok)}" if i else None
+        if pair and pair in classes:
+            noun = pair
+            continue
+        for cand in (singular(tok), singular(tok.split("-")[-1]), singular(tok.split("/")[-1]), singular(tok.split("/")[0])):
+            if cand in classes:
+                noun = cand
+                break
+    return noun, tokens, consumed
+
+
+@cache
+def _any_word(words: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alternatives})(?![a-z])")
+
+
+def has_any(text: str, words: list[str], lowered: bool = False) -> bool:
+    """Whether one of `words` appears in `text` as whole words (case-insensitive)."""
+    return _any_word(tuple(words)).search(text if lowered else text.lower()) is not None
+
+
+def scan(text: str) -> tuple[list[str], list[Quantity]]:
+    """Every quantity in the text, sentence by sentence."""
+    classes = noun_classes()
+    quals = load("quantities")["qualifiers"]
+    sents = sentences(text)
+    found: list[Quantity] = []
+    for si, sent in enumerate(sents):
+        if not DIGIT.search(sent):
+            continue
+        prev_end = 0
+        prev_count_end = 0
+        lsent = sent.lower()
+        mine: list[Quantity] = []
+        matches = list(_QUANTITY.finditer(sent))
+        for mi, m in enumerate(matches):
+            value = _number(m)
+            kind, value = _classify(m, value)
+            q = Quantity(value=value, kind=kind, start=m.start(), end=m.end(), sentence=si)
+            clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
+            prefix = sent[max(clause_start, prev_end): m.start()]
+            if kind == "count":
+                after = sent[m.end(): m.end() + 120]
+                noun, tokens, used = noun_after(after, classes)
+                nxt = next((n for n in matches[mi + 1:mi + 3] if n.start() >= m.end() + used), None)
+                window_end = min(len(sent), nxt.start() if nxt else len(sent), m.end() + used + 70)
+                semi = sent.find(";", m.end(), window_end)
+                if semi != -1:
+                    window_end = semi
+                rest = sent[m.end() + used: window_end]
+                q.noun = noun
+                q.cls = classes.get(noun) if noun else None
+                pm = PERIOD_AFTER.search(rest) or PERIOD_AFTER.search(sent, m.end(), m.end() + used + 1)
+                if noun is None and tokens and pm and not pm.group(2):
+                    q.noun, q.cls = _guess(tokens, prefix[-16:])
+                if noun in ("rps", "qps", "tps"):
+                    q.noun, q.cls, q.period = "request", "mixed", SECOND
+                elif pm and pm.group(2):
+                    q.period = SECOND
+                    q.noun, q.cls = q.noun or "request", q.cls or "mixed"
+                elif pm:
+                    q.period = PERIODS[pm.group(1).lower()]
+                elif q.cls not in (None, "users", "item", "emitter"):
+                    bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m.start()])
+                    if bm:
+                        q.period = PERIODS[bm.group(1).lower()]
+                pn = PER_NOUN.match(rest)
+                if pn:
+                    cand = singular(pn.group(1))
+                    if cand not in PERIODS and cand not in ("sec", "s"):
+                        q.per_noun = cand
+                phrase = " ".join(tokens)
+                start = max(clause_start, prev_end)
+                near_prefix = lsent[max(start, m.start() - 40): m.start()]
+                low_rest = lsent[m.end() + used: m.end() + used + 40]
+                if q.cls in (None, "users", "emitter"):
+                    # Only people and devices have these qualifiers: rates and catalogue items do not.
+                    around = near_prefix + " " + phrase
+                    if has_any(around, quals["daily_active"][:3], lowered=True):
+                        q.qualifiers.add("daily_active")
+                    elif has_any(around, quals["monthly_active"][:3], lowered=True):
+                        q.qualifiers.add("monthly_active")
+                    if has_any(phrase + " " + low_rest, quals["concurrent"], lowered=True):
+                        q.qualifiers.add("concurrent")
+                    if has_any(around, quals["registered"], lowered=True):
+                        q.qualifiers.add("registered")
+                if has_any(low_rest + " " + near_prefix[-20:], quals["growth"], lowered=True):
+                    q.qualifiers.add("growth")
+                clause_prefix = sent[clause_start: m.start()]
+                low_prefix = lsent[clause_start: m.start()]
+                last_peak = max(low_prefix.rfind(w) for w in quals["peak"])
+                last_base = max(max(low_prefix.rfind(w) for w in quals["baseline"]), low_prefix.rfind("average"))
+                if (last_peak > last_base) or re.search(r"\bat\s+(?:the\s+)?peak\b", rest[:40], re.IGNORECASE):
+                    q.qualifiers.add("peak")
+                if last_base > last_peak and has_any(clause_prefix, quals["baseline"]):
+                    q.qualifiers.add("baseline")
+                since = sent[prev_count_end: m.start()]
+                em = None
+                for em in _EACH.finditer(since):
+                    pass
+                word = singular(em.group(1) or "") if em is not None else ""
+                if em is not None and (not word or word in classes or word.endswith(("ing", "ed")) or " of" in em.group(0).lower()):
+                    q.each = True
+                    if word in classes and classes[word] != "users":
+                        q.each_of = word
+                    elif re.search(r"(\w+)'s\b", since[em.start():]):
+                        q.each_of = singular(re.search(r"(\w+)'s\b", since[em.start():]).group(1))
+                prev_count_end = m.end() + used
+            mine.append(q)
+            prev_end = m.end()
+        found.extend(mine)
+    return sents, found
+
+
+def _guess(tokens: list[str], before: str) -> tuple[str, str]:
+    """A noun the lists do not know, and whether its rate reads, writes or both."""
+    guess = load("quantities")["guess"]
+    head = singular(tokens[-1])
+    if head in guess["times"]:
+        return "request", "mixed"
+    words = set(tokens) | set(before.lower().split())
+    if words & set(guess["write"]):
+        return head, "write"
+    if words & set(guess["read"]) or head in guess["read"]:
+        return head, "read"
+    return head, "mixed"
+
+
+def duration_seconds(value: str, unit: str) -> float:
+    unit = unit.lower().rstrip("s")
+    unit = {"min": "minute", "hr": "hour", "sec": "second"}.get(unit, unit)
+    return float(value) * PERIODS.get(unit, 1.0)
+
+
