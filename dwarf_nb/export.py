@@ -14,10 +14,10 @@ import json
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Optional
+from typing import Iterable
 
 from .design import Design
-from .errors import ExportConflict, InputError, ToolMissing
+from .errors import ExportConflict, InputError
 
 MANIFEST = ".dwarf-manifest.json"
 FORMATS = ("md", "html")
@@ -30,6 +30,8 @@ def _sha256(data: bytes) -> str:
 
 
 def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = (formats,)
     chosen = tuple(dict.fromkeys(str(f).lower() for f in (formats or ("md",))))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
@@ -37,26 +39,12 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return chosen if "md" in chosen else ("md", *chosen)
 
 
-def _service_map(design: Design) -> tuple[Optional[str], Optional[bytes], str]:
-    """(svg, png, note): the drawn map, or no images and the reason."""
-    import graphviz
-
-    from .views.service_map import render
-
-    try:
-        return render(design, format="svg"), render(design, format="png"), ""
-    except ToolMissing as err:
-        return None, None, str(err)
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as err:
-        return None, None, f"graphviz could not draw it: {str(err).splitlines()[0]}"
-
-
 def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, bytes]:
     """Every exported file as {relative POSIX path: bytes}, in a stable order."""
-    from .views import adr, compose, document, openapi, sql
+    from .views import adr, compose, document, openapi, skeletons, sql
 
     formats = _check_formats(formats)
-    svg, png, note = _service_map(design)
+    svg, png, note = document.draw_map(design)
     files: dict[str, bytes] = {}
     map_image = document.MAP_SVG if svg is not None else None
     files[f"{DOCUMENT}.md"] = document.render_markdown(design, map_image=map_image, map_note=note).encode()
@@ -69,6 +57,11 @@ def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, 
     for name, text in openapi.documents(design).items():
         files[name] = text.encode()
     files["docker-compose.yml"] = compose.compose_yaml(design).encode()
+    for service in design.services:  # the build contexts the compose file names
+        sketch = skeletons.skeleton(design, service)
+        if sketch is not None:
+            files[f"services/{service.name}/{sketch.filename}"] = sketch.code.encode()
+            files[f"services/{service.name}/Dockerfile"] = skeletons.dockerfile(design, sketch.language).encode()
     for name, text in adr.records(design).items():
         files[name] = text.encode()
     files["design.json"] = (design.to_json() + "\n").encode()

@@ -122,7 +122,8 @@ class Lab:
         return f"http://127.0.0.1:{self.port}"
 
     def url(self, notebook: str) -> str:
-        return f"{self.base}/lab/tree/{notebook}?token={self.token}"
+        # A fresh workspace per notebook, so tabs opened by an earlier test do not come back.
+        return f"{self.base}/lab/workspaces/{Path(notebook).stem}/tree/{notebook}?reset&token={self.token}"
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +229,7 @@ MAP_ICONS = """async () => {
 
 def test_quickstart_shows_map_and_tables(page, lab, shots):
     run_all(page, lab, "01-quickstart.ipynb", shots)
-    page.screenshot(path=str(shots / "01-quickstart-top.png"))
+    page.screenshot(path=str(shots / "01-quickstart-end.png"))
 
     maps = page.evaluate(MAP_ICONS)
     assert maps, "no service map with icons on the page"
@@ -239,6 +240,8 @@ def test_quickstart_shows_map_and_tables(page, lab, shots):
     service_map = page.locator(".jp-OutputArea-output svg:has(image)").first
     service_map.scroll_into_view_if_needed()
     service_map.screenshot(path=str(shots / "01-quickstart-map.png"))
+    card = page.locator(".jp-OutputArea-output:has(svg image)").first
+    card.screenshot(path=str(shots / "01-quickstart-card.png"))
 
     tables = page.locator(".jp-OutputArea-output table")
     assert tables.count() >= 2, "the tradeoff tables are missing"

@@ -56,3 +56,22 @@ def test_estimate_is_linear_in_users():
     small = estimate("We have 10,000 daily active users.")
     large = estimate("We have 100,000 daily active users.")
     assert large.peak_rps == pytest.approx(10 * small.peak_rps, rel=0.01)
+
+
+def test_a_design_is_estimated_from_its_requirements():
+    import dwarf_nb as dw
+
+    text = "375 million API requests per month, 95% of them reads."
+    assert estimate(dw.design(text)) == estimate(text) == dw.design(text).capacity
+
+
+def test_stated_average_and_peak_are_both_used():
+    c = estimate("The API averages 500 requests per second, peaking at 2,000.")
+    assert c.reads_per_second + c.writes_per_second == pytest.approx(500)
+    assert c.peak_rps == pytest.approx(2000)
+
+
+def test_concurrency_alone_sizes_the_load():
+    c = estimate("Up to 30,000 concurrent users play at the same time.")
+    assert c.peak_rps == pytest.approx(30000 * 2 / 60)
+    assert any("concurrent users" in a for a in c.assumptions)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from export_checks import sections
 from export_designs import DESIGN_IDS, get
 from export_samples import HOSTILE_TEXT, hostile_design, rich_design, small_design
 from markdown_it import MarkdownIt
@@ -24,25 +25,6 @@ try:
     HAVE_DOT = True
 except Exception:  # ToolMissing without graphviz; the tests below then expect no images
     HAVE_DOT = False
-
-
-def sections(markdown: str) -> dict[str, str]:
-    """{'## ' heading: its body} of a Markdown document, fenced code ignored."""
-    out: dict[str, str] = {}
-    current, fence = None, None
-    for line in markdown.splitlines():
-        match = re.match(r"^(`{3,})", line)
-        if match and fence is None:
-            fence = match.group(1)
-        elif fence and line.startswith(fence) and not line.strip("`"):
-            fence = None
-        elif fence is None and line.startswith("## "):
-            current = line[3:].strip()
-            out[current] = ""
-            continue
-        if current:
-            out[current] += line + "\n"
-    return out
 
 
 def table_shapes(markdown: str) -> list[list[int]]:
@@ -96,6 +78,12 @@ def test_export_writes_the_document_and_every_artifact(exported, design_id):
     http = [s for s in design.services if s.kind in ("api", "gateway") and s.api_style in ("rest", "graphql", "websocket")]
     assert {n for n in names if n.startswith("openapi/")} == {f"openapi/{s.name}.yaml" for s in http}
     assert (folder / "design.json").read_text() == design.to_json() + "\n"
+    # Every build context the compose file names exists, with a Dockerfile and the skeleton.
+    stack = yaml.safe_load((folder / "docker-compose.yml").read_text())
+    contexts = [spec["build"]["context"] for spec in stack["services"].values() if "build" in spec]
+    for context in contexts:
+        files = {p.name for p in (folder / context).rglob("*") if p.is_file()}
+        assert "Dockerfile" in files and len(files) == 2
 
 
 def test_document_names_the_real_parts_of_the_design(exported):

@@ -14,8 +14,7 @@ import pglast
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_export import sections
-from test_export_artifacts import _syntax_errors, compose_schema_validator
+from export_checks import compose_schema_validator, sections, syntax_errors
 
 from dwarf_nb.design import Design
 from dwarf_nb.views import adr, compose, document, openapi, skeletons, sql
@@ -118,7 +117,7 @@ def test_any_design_exports_valid_artifacts(design):
         if sk.language == "python":
             ast.parse(sk.code)
         else:
-            assert _syntax_errors(sk.language, sk.code) == [], (service.name, sk.framework)
+            assert syntax_errors(sk.language, sk.code) == [], (service.name, sk.framework)
     for text in adr.records(design).values():
         assert "## Decision Outcome" in text
     found = sections(document.render_markdown(design))

@@ -10,17 +10,14 @@ skeletons: ast for Python, tree-sitter grammars for Go, TypeScript, Java, Kotlin
 from __future__ import annotations
 
 import ast
-import importlib
-import importlib.resources
-import json
 import re
 import shutil
 import subprocess
-from functools import lru_cache
 
 import pglast
 import pytest
 import yaml
+from export_checks import compose_schema_validator, syntax_errors
 from export_designs import DESIGN_IDS, get
 from export_samples import HOSTILE_TEXT, hostile_design, rich_design
 from pgserver import postgres  # noqa: F401 - the session-wide server fixture
@@ -28,16 +25,6 @@ from pgserver import postgres  # noqa: F401 - the session-wide server fixture
 from dwarf_nb.views import adr, compose, openapi, skeletons, sql
 from dwarf_nb.views.artifacts import profile
 
-# Grammar per skeleton language: (module, function returning the language).
-GRAMMARS = {
-    "go": ("tree_sitter_go", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "java": ("tree_sitter_java", "language"),
-    "kotlin": ("tree_sitter_kotlin", "language"),
-    "rust": ("tree_sitter_rust", "language"),
-    "csharp": ("tree_sitter_c_sharp", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-}
 MADR_SECTIONS = ["Status", "Context and Problem Statement", "Decision Drivers", "Considered Options",
                  "Decision Outcome", "Consequences"]
 
@@ -146,19 +133,6 @@ def test_openapi_paths_use_template_syntax():
 
 
 # -- docker-compose.yml ---------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def compose_schema_validator():
-    """A jsonschema validator for the Compose specification's schema (vendored by check-jsonschema)."""
-    import jsonschema
-
-    pytest.importorskip("check_jsonschema", reason="check-jsonschema (which vendors the Compose schema) is not installed")
-    vendor = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
-    schema = json.loads((vendor / "compose-spec.json").read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
 @pytest.fixture
 def compose_validator():
     return compose_schema_validator()
@@ -193,22 +167,6 @@ def test_compose_schema_catches_a_broken_file(compose_validator):
 
 
 # -- skeletons ----------------------------------------------------------------------------------
-def _syntax_errors(language: str, code: str) -> list[str]:
-    module_name, function = GRAMMARS[language]
-    grammar = pytest.importorskip(module_name, reason=f"{module_name} (tree-sitter grammar) is not installed")
-    tree_sitter = pytest.importorskip("tree_sitter")
-    parser = tree_sitter.Parser(tree_sitter.Language(getattr(grammar, function)()))
-    tree = parser.parse(code.encode("utf-8"))
-    bad, stack = [], [tree.root_node]
-    lines = code.splitlines()
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            bad.append(f"line {node.start_point[0] + 1}: {lines[node.start_point[0]].strip()[:120]}")
-        stack.extend(node.children)
-    return bad
-
-
 @pytest.mark.parametrize("design_id", DESIGN_IDS)
 def test_skeletons_parse_in_their_language(design_id, tmp_path):
     design = get(design_id)
@@ -219,7 +177,7 @@ def test_skeletons_parse_in_their_language(design_id, tmp_path):
         if sk.language == "python":
             ast.parse(sk.code, filename=f"{service.name}.py")
         else:
-            assert _syntax_errors(sk.language, sk.code) == [], f"{service.name} ({sk.framework})"
+            assert syntax_errors(sk.language, sk.code) == [], f"{service.name} ({sk.framework})"
         if sk.language == "javascript" and shutil.which("node"):
             path = tmp_path / f"{service.name}.js"
             path.write_text(sk.code)
@@ -229,8 +187,8 @@ def test_skeletons_parse_in_their_language(design_id, tmp_path):
 
 def test_the_syntax_check_catches_a_broken_skeleton():
     code = skeletons.skeleton(rich_design(), rich_design().service("svc-11")).code  # Rust
-    assert _syntax_errors("rust", code) == []
-    assert _syntax_errors("rust", code.replace(".await?;", ".await?", 1)) != []
+    assert syntax_errors("rust", code) == []
+    assert syntax_errors("rust", code.replace(".await?;", ".await?", 1)) != []
 
 
 def test_skeletons_show_real_routes_and_calls():
@@ -254,7 +212,7 @@ def test_hostile_strings_cannot_break_out_of_a_literal():
         if sk.language == "python":
             ast.parse(sk.code)
         else:
-            assert _syntax_errors(sk.language, sk.code) == [], service.name
+            assert syntax_errors(sk.language, sk.code) == [], service.name
     kotlin = skeletons.skeleton(design, design.service("where")).code
     assert '"price.\\$changed"' not in kotlin or "\\$" in kotlin  # `$` never starts a Kotlin template
     assert skeletons.literal("a$b", "kotlin") == '"a\\$b"'
@@ -282,3 +240,14 @@ def test_every_adr_has_the_madr_sections(design_id):
         for section in MADR_SECTIONS:
             part = body.split(f" {section}\n", 1)[1].split("\n#", 1)[0]
             assert part.strip(), f"{name}: empty {section}"
+
+
+def test_a_framework_without_template_is_drawn_with_a_sibling_and_said_so():
+    from dwarf_nb.design import Design
+
+    design = Design.model_validate({"name": "echo", "services": [{"name": "api", "language": "golang", "framework": "Echo"}]})
+    sk = skeletons.skeleton(design, design.service("api"))
+    assert (sk.language, sk.framework) == ("go", "Gin")
+    assert sk.note == "no template for 'Echo': drawn with Gin"
+    assert skeletons.skeleton(design.model_copy(update={"services": [design.services[0].model_copy(update={"language": "COBOL"})]}),
+                              design.services[0].model_copy(update={"language": "COBOL"})) is None

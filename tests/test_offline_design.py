@@ -202,3 +202,61 @@ def test_adding_a_second_public_service_adds_a_gateway():
 def test_the_only_api_service_cannot_be_removed(shop):
     with pytest.raises(InputError, match="only API service"):
         dw.refine(shop, "remove the app service")
+
+
+def test_same_json_in_processes_with_different_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = "import sys, dwarf_nb as dw; sys.stdout.write(dw.design(sys.stdin.read()).to_json())"
+    outputs = set()
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", script], input=RIDES, capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
+
+
+# Briefs outside the development set, with what any reasonable architect would (not) include.
+UNSEEN = [
+    ("A URL shortener: 100 million redirects per day and 1 million new links per day; redirects under 20 ms. "
+     "Team of 3 Go developers.", {"cache"}, {"message_broker", "wide_column_db", "search_index"}),
+    ("A small app for a high school: teachers create quizzes, 1,200 students take them during class. "
+     "Two developers who know Python. Runs on a cheap PaaS.",
+     {"relational_db"}, {"message_broker", "cache", "api_gateway", "search_index", "analytics", "read_replica"}),
+    ("An observability platform ingests 2 TB of logs per day, about 500 bytes per line, searchable by keyword within "
+     "30 seconds, kept 30 days, alert rules evaluated every minute. Team of 15 writing Rust and Go. AWS.",
+     {"message_broker", "search_index", "worker", "scheduler"}, {"graph_db"}),
+    ("A logistics company tracks 50,000 trucks; each truck reports its GPS position every 30 seconds (about 300 bytes). "
+     "Dispatchers watch trucks live on a map. Position history is kept 5 years. Team of 25 Java engineers. AWS.",
+     {"key_value_store", "message_broker"}, {"search_index", "graph_db"}),
+]
+
+
+@pytest.mark.parametrize("text, wanted, unwanted", UNSEEN, ids=["shortener", "school-quiz", "logs", "fleet"])
+def test_unseen_briefs(text, wanted, unwanted):
+    d = dw.design(text)
+    assert wanted <= d.kinds()
+    assert not unwanted & d.kinds()
+    assert [(f.rule, f.target) for f in d.lint().findings if f.severity == "error"] == []
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.lists(st.sampled_from([
+    "add", "a", "the", "remove", "service", "use", "instead of", "switch", "to", "with", "replace", "Go", "Kotlin",
+    "MySQL", "PostgreSQL", "broker", "RabbitMQ", "app", "worker", "cache", "Redis", "for", "database", "reviews",
+]), min_size=1, max_size=8))
+def test_any_change_request_gives_a_valid_design_or_an_input_error(shop, words):
+    try:
+        new = dw.refine(shop, " ".join(words))
+    except InputError as err:
+        assert "\n" not in str(err)
+        return
+    assert Design.model_validate(new.model_dump(mode="json")) == new
+    assert new.name == shop.name
+
+
+def test_a_bad_design_name_is_an_input_error():
+    with pytest.raises(InputError, match="must be a slug"):
+        dw.design(SHOP, name="My Shop!")

@@ -132,3 +132,23 @@ def test_byte_volumes_become_record_rates():
     (flow,) = ld.flows
     assert flow.avg == pytest.approx(2e12 / 86400 / 500)
     assert flow.size == 500
+
+
+def test_average_and_stated_peak_of_one_stream():
+    ld = read_load("The API averages 500 requests per second, peaking at 2,000.")
+    (flow,) = ld.flows
+    assert (flow.avg, flow.peak, flow.peak_rule) == (500, 2000, "given")
+
+
+def test_growth_every_year():
+    assert read_load("Traffic doubles every year.").growth == 2
+
+
+def test_each_user_rate_uses_the_users_counted_elsewhere():
+    ld = read_load("We have 300,000 monthly active users. Each user uploads about 10 photos per month.")
+    photos = next(f for f in ld.flows if f.noun == "photo")
+    assert photos.avg == pytest.approx(300000 * 10 / 2.5e6)
+
+
+def test_existing_data_counts_once():
+    assert read_load("The archive holds 500 GB today, growing 10 GB per month.").static_bytes == 500e9

@@ -189,6 +189,15 @@ def test_no_decisions_is_a_one_line_user_error():
     assert isinstance(err.value, DwarfError) and "\n" not in str(err.value)
 
 
+def test_only_live_scored_decisions_are_offered():
+    design = make_design()
+    superseded = design.decisions[1].model_copy(update={"status": "superseded"})
+    unscored = Decision(title="Language for catalog", topic="language", subject="catalog",
+                        options=[Option(name="go"), Option(name="python")], chosen="go")
+    explorer = TradeoffExplorer(design.model_copy(update={"decisions": [design.decisions[0], superseded, unscored]}))
+    assert [label for label, _ in explorer.dropdown.options] == ["language: orders"]
+
+
 def test_unknown_topic_is_a_user_error():
     with pytest.raises(InputError, match="topics in this design are database, language"):
         TradeoffExplorer(make_design(), topic="broker")

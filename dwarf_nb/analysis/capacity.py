@@ -6,8 +6,8 @@ own pattern (a spike factor, a busy window, a burst, or a figure said to be the 
 which is then used without an extra 3x. Every default taken is written down in
 `assumptions`, so the estimate can be argued with.
 
-    estimate(text_or_load) -> Capacity
-    breakdown(text_or_load) -> Figures   (the same estimate with peak reads/writes, ingest, concurrency)
+    estimate(text, design or load) -> Capacity
+    breakdown(text, design or load) -> Figures   (the same estimate with peak reads/writes, ingest, concurrency)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Optional, Union
 from ..agents.offline.knowledge import load as knowledge
 from ..agents.offline.numbers import Load, read_load
 from ..agents.offline.quantities import DAY, MONTH, YEAR
-from ..design import Capacity
+from ..design import Capacity, Design
 
 
 @dataclass
@@ -75,13 +75,15 @@ def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def estimate(source: Union[str, Load]) -> Capacity:
-    """The capacity a requirements text (or its already read `Load`) implies."""
+def estimate(source: Union[str, Load, Design]) -> Capacity:
+    """The capacity a requirements text implies (or a design's text, or an already read `Load`)."""
     return breakdown(source).capacity()
 
 
-def breakdown(source: Union[str, Load]) -> Figures:
+def breakdown(source: Union[str, Load, Design]) -> Figures:
     """Every figure of the estimate, with the assumptions behind it."""
+    if isinstance(source, Design):
+        source = source.requirements
     ld = read_load(source) if isinstance(source, str) else source
     d = knowledge("capacity")
     out = Figures(users=ld.users)
@@ -96,7 +98,7 @@ def breakdown(source: Union[str, Load]) -> Figures:
     def avg_peak(f) -> tuple[float, float]:
         if f.peak_rule == "stated":
             return f.peak / factor, f.peak
-        if f.peak_rule == "window":
+        if f.peak_rule in ("window", "given"):
             return f.avg, f.peak
         return f.avg, f.avg * factor
 
@@ -126,6 +128,12 @@ def breakdown(source: Union[str, Load]) -> Figures:
         daily_users = ld.users * (1.0 if kind == "daily_active" else d["daily_share"][kind])
         if kind != "daily_active" and not (r_avg or w_avg):
             say(f"Daily active users are taken as {d['daily_share'][kind]:.0%} of the {_fmt(ld.users)} {kind.replace('_', ' ')} users.")
+    if not (r_avg or w_avg or ld.burst_peak) and daily_users is None and ld.concurrent:
+        per_minute = d["requests_per_concurrent_user_per_minute"]
+        total = ld.concurrent * per_minute / 60
+        say(f"Each of the {_fmt(ld.concurrent)} concurrent users is assumed to make {per_minute:g} requests a minute at peak.")
+        r_peak, w_peak = total * share, total * (1 - share)
+        r_avg, w_avg = r_peak / factor, w_peak / factor
     if not (r_avg or w_avg or ld.burst_peak):
         if daily_users is None:
             daily_users = d["default_users"]
@@ -151,9 +159,11 @@ def breakdown(source: Union[str, Load]) -> Figures:
         rules = {f.peak_rule for f in ld.flows if f.cls in ("read", "write", "mixed")}
         if "window" in rules:
             say("Peak follows the busy windows the text states (no extra 3x).")
+        if "given" in rules:
+            say("Where the text gives both an average and a peak, both are used as stated.")
         if "stated" in rules:
             say(f"Figures stated as peaks are used as peaks; their average is taken as 1/{factor:g} of the peak.")
-        if rules - {"window", "stated"} or not rules:
+        if rules - {"window", "stated", "given"} or not rules:
             say(f"Peak is taken as {factor:g}x the average (no peak pattern stated).")
 
     out.reads, out.writes, out.peak_reads, out.peak_writes = r_avg, w_avg, r_peak, w_peak

@@ -34,6 +34,11 @@ WINNER_COLOR = "#2e7d32"
 OTHER_COLOR = "#90a4ae"
 
 
+def _explorable(decision: Decision) -> bool:
+    """A live decision with scored options (a superseded one is history, not a choice)."""
+    return decision.status in ("accepted", "proposed") and any(o.scores for o in decision.options)
+
+
 def _label(decision: Decision) -> str:
     return f"{decision.topic}: {decision.subject}" if decision.subject else decision.title
 
@@ -48,8 +53,8 @@ class TradeoffExplorer:
         on_apply: Optional[Callable[[Design], object]] = None,
         store=None,
     ):
-        decisions = tradeoffs.decisions_for(design, topic) if topic else design.decisions
-        self._indexes = [design.decisions.index(d) for d in decisions if d.options]
+        wanted = {id(d) for d in (tradeoffs.decisions_for(design, topic) if topic else design.decisions)}
+        self._indexes = [i for i, d in enumerate(design.decisions) if id(d) in wanted and _explorable(d)]
         if not self._indexes:
             where = f"for {topic!r} " if topic else ""
             raise InputError(f"design {design.name!r} has no decision {where}with options to compare")
@@ -70,11 +75,13 @@ class TradeoffExplorer:
         self.sensitivity = w.HTML()
         self.apply_button = w.Button(description="Apply", button_style="success", icon="check")
         self.status = w.HTML()
+        # Sliders beside the bars they move; the wide table gets the full width below.
         self.box = w.VBox(
             [
                 w.HBox([self.dropdown, self.apply_button, self.status]),
-                w.HBox([self.slider_box, w.VBox([self.table, self.bars])]),
+                w.HBox([self.slider_box, self.bars], layout=w.Layout(flex_flow="row wrap")),
                 self.sensitivity,
+                self.table,
             ]
         )
         # Class names give the browser test (and custom CSS) stable handles.
@@ -106,8 +113,8 @@ class TradeoffExplorer:
                 readout_format=".2f",
                 description=criterion,
                 continuous_update=True,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="320px"),
+                style={"description_width": "120px"},
+                layout=w.Layout(width="400px"),
             )
             slider.observe(self._on_weight, names="value")
             self.sliders[criterion] = slider

@@ -8,7 +8,6 @@ The facts themselves live in `knowledge/artifacts.toml`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,9 +89,9 @@ class Profile:
     @property
     def substituted(self) -> bool:
         """True when the design asked for a framework this kit has no template for."""
-        return bool(norm(self.requested_framework)) and self.framework not in _framework_index(self.language).get(
-            norm(self.requested_framework), ()
-        )
+        requested = norm(self.requested_framework)
+        same = {norm(name) for name in (self.framework, self.fw["label"], *self.fw.get("aliases", []))}
+        return bool(requested) and requested not in same
 
 
 def language_key(language: str) -> Optional[str]:
@@ -117,7 +116,7 @@ def _framework_index(language: str) -> dict[str, tuple[str, ...]]:
     for name, entry in knowledge()["frameworks"].items():
         if entry["language"] != language:
             continue
-        for alias in [name, entry["label"], *entry.get("aliases", [])]:
+        for alias in [name, entry["label"], *entry.get("aliases", []), *entry.get("similar", [])]:
             index.setdefault(norm(alias), []).append(name)
     return {k: tuple(v) for k, v in index.items()}
 
@@ -182,8 +181,9 @@ def entity(design: Design, name: Optional[str]) -> Optional[Entity]:
 
 
 def is_schedule(trigger: str) -> bool:
-    """True when a job trigger is a time schedule rather than a topic."""
+    """True when a job trigger is a time schedule rather than a topic ("cron: 0 2 * * *", "@daily")."""
     text = " ".join(str(trigger).split())
+    text = re.sub(r"^(cron|schedule|at)\s*:\s*", "", text, flags=re.IGNORECASE)
     if not _CRON.match(text):
         return False
     if text.startswith("@") or text.lower().startswith(("every", "rate(", "cron(")):
@@ -325,10 +325,6 @@ def unique(name: str, taken: set[str], limit: int = 0) -> str:
         candidate = (base[: limit - len(suffix)] if limit else base) + suffix
     taken.add(candidate)
     return candidate
-
-
-def short_hash(text: str, n: int = 6) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
 def one_line(text: object, limit: int = 0) -> str:

@@ -2,7 +2,7 @@
 
 Components run from the image `knowledge/artifacts.toml` names for their technology (or kind);
 managed services without a local stand-in (a CDN, a cloud warehouse) are listed under the
-`x-dwarf-managed` extension instead. Each design service builds from `services/<name>/`, gets a
+`x-dwarf-managed` extension instead. Each design service with a skeleton builds from `services/<name>/`, gets a
 `<COMPONENT>_URL` variable for every component it talks to and waits for their health checks.
 Design text that reaches a value has its `$` doubled, so Compose never interpolates it.
 """
@@ -95,11 +95,10 @@ def compose(design: Design) -> dict:
     for service in design.services:
         prof = profile(service)
         port = int(prof.lang["port"] if prof else 8080)
-        spec = {
-            "build": {"context": f"./services/{service.name}"},
-            "image": f"{design.name}/{service.name}:dev",
-            "environment": service_environment(design, service),
-        }
+        spec = {"image": f"{design.name}/{service.name}:dev"}
+        if prof is not None:  # the export writes a skeleton and its Dockerfile there
+            spec["build"] = {"context": f"./services/{service.name}"}
+        spec["environment"] = service_environment(design, service)
         waits = {}
         for comp in neighbours(design, service):
             if comp.name in services:

@@ -45,6 +45,7 @@ MAP_SVG = "service_map.svg"
 MAP_PNG = "service_map.png"
 # The paragraph the HTML page swaps for the inline SVG map.
 MAP_MARKER = "DWARF-SERVICE-MAP-PLACEHOLDER"
+LARGE_STORAGE_GB = 500  # beyond this, single unpartitioned tables get hard to vacuum, index and prune
 PG_MAX_CONNECTIONS = 100  # PostgreSQL's default max_connections
 POOL_PER_INSTANCE = 20  # the pool size every skeleton opens
 SECONDS_PER_MONTH = 30 * 24 * 3600
@@ -64,6 +65,20 @@ SECTIONS = (
     "Decisions",
     "Assumptions",
 )
+
+
+def draw_map(design: Design, png: bool = True) -> tuple[Optional[str], Optional[bytes], str]:
+    """(svg, png, note): the service map drawn, or no images and the reason why not."""
+    import graphviz
+
+    from .service_map import render
+
+    try:
+        return render(design, format="svg"), (render(design, format="png") if png else None), ""
+    except ToolMissing as err:
+        return None, None, str(err)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as err:
+        return None, None, f"graphviz could not draw it: {str(err).splitlines()[0]}"
 
 
 def _review(design: Design) -> str:
@@ -156,6 +171,18 @@ def _performance(design: Design) -> dict:
     }
 
 
+def _partition_candidates(schema_plan: sqlview.SchemaPlan) -> list[tuple[str, str]]:
+    """(table, time column) of unpartitioned tables that grow with time: the first to split by month."""
+    out = []
+    for table in schema_plan.tables:
+        if table.partition_column:
+            continue
+        column = next((c.name for c in table.columns if c.sql.startswith(sqlview.TIME_TYPES)), None)
+        if column:
+            out.append((table.name, column))
+    return out
+
+
 def _slos(design: Design) -> dict:
     slo = design.slos
     downtime_min = (1 - slo.availability) * SECONDS_PER_MONTH / 60
@@ -201,6 +228,8 @@ def context(design: Design, map_image: Optional[str] = MAP_SVG, map_note: str = 
         "api_styles": sorted({s.api_style for s in design.services if s.api_style != "none"}),
         "schema": schema_plan,
         "caching": _caching(design),
+        "partition_candidates": _partition_candidates(schema_plan),
+        "large_storage_gb": LARGE_STORAGE_GB,
         "topics": topics(design),
         "jobs": design.jobs,
         "performance": _performance(design),
@@ -247,12 +276,7 @@ def render_html(design: Design, svg: Optional[str] = None, map_note: str = "") -
 
     note = map_note
     if svg is None and not note:
-        try:
-            from .service_map import render
-
-            svg = render(design, format="svg")
-        except ToolMissing as err:
-            note = str(err)
+        svg, _, note = draw_map(design, png=False)
     text = render_markdown(design, map_image=MAP_MARKER if svg else None, map_note=note)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     if svg:

@@ -20,7 +20,6 @@ from .artifacts import (
     cache_for,
     cache_prefix,
     camel,
-    container,
     datastores,
     entity,
     env_name,
@@ -57,7 +56,7 @@ class Skeleton:
     language: str  # key in knowledge [languages]
     framework: str  # label, e.g. "FastAPI"
     fence: str  # Markdown code-fence language
-    filename: str
+    filename: str  # path inside the service's folder, e.g. app/main.py
     code: str
     note: str = ""  # e.g. the framework asked for has no template
 
@@ -190,8 +189,6 @@ def context(design: Design, service: Service, prof: Profile) -> dict:
         "broker_env": q(f"{env_name(broker.name)}_URL") if broker and (published or consumers) else None,
         "broker_name": comment(f"{broker.name} ({broker.technology or broker.kind})") if broker else "",
         "uses_events": bool(published or consumers),
-        "has_store": any(r["store"] for r in route_ctx),
-        "checks": [q(c.name) for c in (([primary] if primary else []) + ([cache] if cache else [])) if container(c, design)],
     }
 
 
@@ -204,7 +201,7 @@ def skeleton(design: Design, service: Service) -> Optional[Skeleton]:
     note = ""
     if prof.substituted:
         note = f"no template for {one_line(prof.requested_framework)!r}: drawn with {prof.fw['label']}"
-    filename = prof.fw["template"].removesuffix(".j2")
+    filename = prof.fw["file"].replace("{class}", pascal(service.name))
     return Skeleton(service.name, prof.language, prof.fw["label"], prof.lang["fence"], filename, code, note)
 
 

@@ -3,9 +3,17 @@
     OfflineDesigner().design(text, name=None, progress=None) -> Design
     OfflineDesigner().refine(design, request, progress=None) -> Design
 
-The same text always gives the same design, byte for byte. Reading happens in
-`traits` and `numbers`, sizing in `analysis.capacity`, structure in `planner`, choices in
-`decisions`, the data model in `data_model`, and change requests in `refine`.
+The same text always gives the same design, byte for byte, and no network is used.
+
+    quantities  every number of the text with its unit, noun and period
+    numbers     the load those numbers describe (read/write streams, sizes, peaks, retention)
+    traits      keyword traits, team and skills, cloud; the Profile later stages read
+    planner     style, infrastructure kinds, bounded contexts, services   (blueprint: its data)
+    wiring      components, owners and edges;  jobs: background work with retries
+    decisions   weighted matrices for style, languages, stores, broker, API style
+    data_model  entities and endpoints;  assemble: the Design;  refine: change requests
+
+What the rules know lives in `dwarf_nb/knowledge/*.toml`; sizing is `analysis.capacity`.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from ...design import SLUG
 from ...errors import InputError
 from .. import check_text
 
@@ -48,6 +57,8 @@ class OfflineDesigner:
         from .traits import read_profile
 
         text = check_text(text)
+        if name is not None and not SLUG.match(name):
+            raise InputError(f"design name {name!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter")
         say = progress or (lambda _line: None)
         say("reading traits and numbers")
         profile = read_profile(text)

@@ -71,15 +71,15 @@ def entities_for(contexts_by_service: list[tuple[str, list, dict[str, str]]]) ->
     seen: set[str] = set()
     for service, contexts, stores in contexts_by_service:
         for ctx in contexts:
-            kind = ctx.spec.get("store", "relational_db")
-            store = stores.get(kind) or stores.get("relational_db")
-            if kind in ("object_storage", "analytics") and "relational_db" in stores:
-                # Metadata about files and events stays queryable in the relational store.
-                store = stores["relational_db"]
             for line in ctx.spec.get("entities", []):
                 name, fields = parse_entity(line)
                 if name in seen:
                     continue
+                kind = ctx.spec.get("entity_stores", {}).get(name, ctx.spec.get("store", "relational_db"))
+                store = stores.get(kind) or stores.get("relational_db")
+                if kind in ("object_storage", "analytics") and "relational_db" in stores:
+                    # Metadata about files and events stays queryable in the relational store.
+                    store = stores["relational_db"]
                 seen.add(name)
                 out.append(Entity(name=name, fields=fields, owner=service, store=store))
     by_name = {e.name: e for e in out}

@@ -29,23 +29,27 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
     if scheduler is None:
         return
     low = profile.text.lower()
-    cancel = set(load("patterns")["traits"]["scheduled"]["not_followed"])
+    cancel = load("patterns")["traits"]["scheduled"]["not_followed"]
     runners: list[str] = []
+    described: set[str] = set()
     for phrase, cron in load("patterns")["schedules"].items():
-        for m in re.finditer(rf"(?<![a-z]){re.escape(phrase)}(?:s|es)?(?![a-z])", low):
-            following = re.findall(r"[a-z]+", low[m.end(): m.end() + 60].split(".")[0])
-            if following and following[0] in cancel:
-                continue
-            sentence = sentence_at(profile.text, m.start())
-            runner, subject = _runner(p, sentence)
-            words = [w for w in following if len(w) > 2 and w not in _FILLER][:2]
-            name = _slug("-".join([phrase.replace(" ", "-")] + (words or [subject])), 48)
-            if not any(j["name"] == name for j in p.jobs):
-                p.jobs.append({"name": name, "trigger": f"cron: {cron}", "service": runner, "retries": 3,
-                               "dead_letter": f"jobs.{name}.dlq", "description": sentence})
-                if runner not in runners:
-                    runners.append(runner)
-            break
+        m = phrase_pattern([phrase], cancel).search(low)
+        if m is None:
+            continue
+        sentence = sentence_at(profile.text, m.start())
+        if sentence in described:
+            # Two phrases of one sentence ("recomputed ... every minute") are one job.
+            continue
+        described.add(sentence)
+        runner, subject = _runner(p, sentence)
+        following = re.findall(r"[a-z]+", low[m.end(): m.end() + 60].split(".")[0])
+        words = [w for w in following if len(w) > 2 and w not in _FILLER][:2]
+        name = _slug("-".join([phrase.replace(" ", "-")] + (words or [subject])), 48)
+        if not any(j["name"] == name for j in p.jobs):
+            p.jobs.append({"name": name, "trigger": f"cron: {cron}", "service": runner, "retries": 3,
+                           "dead_letter": f"jobs.{name}.dlq", "description": sentence})
+            if runner not in runners:
+                runners.append(runner)
     broker = next((c["name"] for c in p.components if c["kind"] == "message_broker"), None)
     for runner in runners or [next(s.name for s in p.services if s.kind != "scheduler")]:
         kind = next(s.kind for s in p.services if s.name == runner)
@@ -123,5 +127,5 @@ def _runner(p: Plan, sentence: str) -> tuple[str, str]:
 
 def _handles(service: PlannedService, topic: str) -> str:
     """What a consumer does with an event, from its contexts' `does` lines."""
-    doing = [c.spec["does"] for c in service.contexts if c.spec.get("does")]
+    doing = [c.spec["does"] for c in service.contexts if c.spec.get("does") and topic in c.spec.get("consumes", [topic])]
     return f"On {topic}: " + ("; ".join(doing) if doing else "update this service's own view of the data") + "."

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
+import sys
 from functools import cache, lru_cache
 from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 
 @cache
@@ -39,7 +44,7 @@ def singular(word: str) -> str:
 
 
 @cache
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+def _phrase_pattern(phrases: tuple[str, ...], not_followed: tuple[str, ...] = ()) -> re.Pattern:
     alternatives = []
     for phrase in sorted(phrases, key=len, reverse=True):
         text = phrase.lower()
@@ -49,13 +54,16 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
             alternatives.append(re.escape(text) + r"(?:s|es)?(?![a-z])")
         else:
             alternatives.append(re.escape(text))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")")
+    # A phrase followed by one of `not_followed` ("daily active") does not count.
+    cancel = r"(?!\s+(?:" + "|".join(re.escape(w) for w in not_followed) + r")(?![a-z]))" if not_followed else ""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + ")" + cancel)
 
 
-def phrase_pattern(phrases: list[str]) -> re.Pattern:
+def phrase_pattern(phrases: list[str], not_followed: list[str] = ()) -> re.Pattern:
     """One pattern matching any phrase at a word start, lower case (compiled once per list).
 
     A phrase matches as a whole word, plural allowed ("order" finds "orders" but not
-    "ordering"); a phrase ending in '*' is a stem ("transcod*" finds "transcoding").
+    "ordering"); a phrase ending in '*' is a stem ("transcod*" finds "transcoding"); a
+    match followed by a word of `not_followed` is skipped.
     """
-    return _phrase_pattern(tuple(phrases))
+    return _phrase_pattern(tuple(phrases), tuple(not_followed))

@@ -29,6 +29,8 @@ _RATIO = re.compile(
     r"|:\s*(?P<b>\d+(?:\.\d+)?)\s+read[-/: ]?(?:to[- ])?write)",
     re.IGNORECASE,
 )
+_EXISTING = re.compile(r"\s*(?:of\s+[a-z ]{1,30}?\s+)?(?:today|currently|now|already|at present|so far|in total|existing)\b", re.IGNORECASE)
+_EXISTING_BEFORE = re.compile(r"\b(?:currently|already|existing|today|now)\s+(?:holds?|stores?|has|have|is|are|of)?\s*(?:about|around|roughly|~)?\s*$", re.IGNORECASE)
 _RATIO_SLASH = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)\s+read\s*/\s*write", re.IGNORECASE)
 _RATIO_WORDS = re.compile(r"read[-/: ](?:to[- ])?write\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)", re.IGNORECASE)
 _FRACTION_SHARE = re.compile(
@@ -48,7 +50,7 @@ _SPIKE = re.compile(
 _SPIKE_WORDS = re.compile(r"\b(peak|peaks|spike|spikes|surge|surges|burst|bursts|average|normal|busiest|usual|baseline)\b", re.IGNORECASE)
 _GROWTH = re.compile(
     r"\b(?:(?P<word>doubl|tripl|quadrupl)(?:e|es|ing)|grow(?:s|ing)?\s+(?P<f>\d+(?:\.\d+)?)\s?(?:x|×|times|fold))\b"
-    r"[^.;]{0,40}?\b(?:within|in|by|over|after)\s+(?:a|one|the\s+next|(?P<n>\d+|two|three))?\s*(?P<unit>years?|months?)",
+    r"[^.;]{0,40}?\b(?:within|in|by|over|after|every|each|per)\s+(?:a|one|the\s+next|(?P<n>\d+|two|three))?\s*(?P<unit>years?|months?)",
     re.IGNORECASE,
 )
 _LATENCY_P = re.compile(
@@ -203,6 +205,13 @@ def read_load(text: str) -> Load:
             later = [x for x in items[i + 1:] if x.kind == "bytes" and x.value < q.value]
             volumes.append((q, noun, later[0].value if later else 0.0))
 
+    for si, items in by_sentence.items():
+        for q in items:
+            existing = _EXISTING.match(sents[si], q.end) or _EXISTING_BEFORE.search(sents[si], max(0, q.start - 40), q.start)
+            if q.kind == "bytes" and existing:
+                out.static_bytes += q.value
+                out.static_evidence.append(evidence(sents[si]))
+
     def size_of(noun: str) -> Optional[float]:
         for key in (noun, noun.split()[-1]):
             if key in sizes:
@@ -286,6 +295,8 @@ def read_load(text: str) -> Load:
             factor = float(sm.group("f"))
             if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
                 out.spike_factor, out.spike_evidence = factor, evidence(sent)
+    for sent in sents:
+        low = sent.lower()
         gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
         if gm:
             factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
@@ -326,7 +337,12 @@ def read_load(text: str) -> Load:
 
     def add(flow: Flow) -> None:
         known = flows.get(flow.noun)
-        if known is None or flow.avg > known.avg:
+        if known is not None and (known.peak_rule == "stated") != (flow.peak_rule == "stated"):
+            # "500 requests per second on average, peaking at 2,000": one stream, both figures given.
+            average, peak = (flow, known) if known.peak_rule == "stated" else (known, flow)
+            flows[flow.noun] = Flow(noun=flow.noun, cls=average.cls, avg=average.avg, peak=max(peak.peak, average.avg),
+                                    evidence=average.evidence, size=average.size or peak.size, peak_rule="given")
+        elif known is None or flow.avg > known.avg:
             flows[flow.noun] = flow
 
     windows = _windows(sents)
@@ -409,6 +425,11 @@ def read_load(text: str) -> Load:
                 base_flow = flows[q.each_of]
             elif base is not None and base.noun in flows:
                 base_flow = flows[base.noun]
+            elif q.each_user and base is None and q.period and q.noun and out.users:
+                # "Each user uploads about 10 photos a month": the users counted elsewhere.
+                rate = out.users * q.value / q.period
+                add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
+                continue
             elif base is not None and base.cls == "users" and q.period and q.noun:
                 rate = base.value * q.value / q.period
                 add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))

@@ -65,6 +65,8 @@ PERIOD_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
+_PERIOD_NEAR = re.compile(r"\s*(?:per|a|an|each|every|/)\s?(?:second|sec|s|minute|min|hour|hr|h|day|night|week|month|year)\b|\s*(?:daily|monthly|weekly|hourly)\b", re.IGNORECASE)
+_PEAK_AT = re.compile(r"\bpeak(?:s|ing|ed)?\s+(?:at|of|to|around|near)?\s*(?:about|around|roughly|~)?\s*$")
 PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
 _EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
 
@@ -83,6 +85,7 @@ class Quantity:
     period: Optional[float] = None
     per_noun: Optional[str] = None
     each_of: Optional[str] = None  # "each <noun> has N": N per <noun>
+    each_user: bool = False  # "each user uploads N ...": N per user
     each: bool = False  # a multiplier of the count before it
     qualifiers: set[str] = field(default_factory=set)
 
@@ -159,16 +162,20 @@ def noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[
             break
         tokens.append(low)
         consumed = tm.end()
-    noun = None
+    nouns: list[str] = []
     for i, tok in enumerate(tokens):
         pair = f"{tokens[i - 1]} {singular(tok)}" if i else None
         if pair and pair in classes:
-            noun = pair
+            nouns.append(pair)
             continue
         for cand in (singular(tok), singular(tok.split("-")[-1]), singular(tok.split("/")[-1]), singular(tok.split("/")[0])):
             if cand in classes:
-                noun = cand
+                nouns.append(cand)
                 break
+    noun = nouns[-1] if nouns else None
+    if len(nouns) > 1 and classes[noun] not in ("users", "emitter") and not _PERIOD_NEAR.search(text, consumed, consumed + 40):
+        # "30,000 concurrent users play ...": without a period the count is of people, not of plays.
+        noun = next((n for n in nouns if classes[n] in ("users", "emitter")), noun)
     return noun, tokens, consumed
 
 
@@ -250,15 +257,17 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.qualifiers.add("registered")
                 if has_any(low_rest + " " + near_prefix[-20:], quals["growth"], lowered=True):
                     q.qualifiers.add("growth")
-                clause_prefix = sent[clause_start: m.start()]
-                low_prefix = lsent[clause_start: m.start()]
+                # A qualifier only reaches this far back: it keeps long sentences linear.
+                reach = max(clause_start, m.start() - 160)
+                clause_prefix = sent[reach: m.start()]
+                low_prefix = lsent[reach: m.start()]
                 last_peak = max(low_prefix.rfind(w) for w in quals["peak"])
                 last_base = max(max(low_prefix.rfind(w) for w in quals["baseline"]), low_prefix.rfind("average"))
                 if (last_peak > last_base) or re.search(r"\bat\s+(?:the\s+)?peak\b", rest[:40], re.IGNORECASE):
                     q.qualifiers.add("peak")
                 if last_base > last_peak and has_any(clause_prefix, quals["baseline"]):
                     q.qualifiers.add("baseline")
-                since = sent[prev_count_end: m.start()]
+                since = sent[max(prev_count_end, m.start() - 160): m.start()]
                 em = None
                 for em in _EACH.finditer(since):
                     pass
@@ -267,8 +276,16 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                     q.each = True
                     if word in classes and classes[word] != "users":
                         q.each_of = word
+                    elif classes.get(word) == "users":
+                        q.each_user = True
                     elif re.search(r"(\w+)'s\b", since[em.start():]):
                         q.each_of = singular(re.search(r"(\w+)'s\b", since[em.start():]).group(1))
+                if noun is None and not tokens and q.period is None and _PEAK_AT.search(lsent, max(0, m.start() - 24), m.start()):
+                    # "..., peaking at 2,000": the bare figure is the peak of the stream before it.
+                    before = [c for c in mine if c.kind == "count" and c.period is not None and c.noun]
+                    if before:
+                        q.noun, q.cls, q.period = before[-1].noun, before[-1].cls, before[-1].period
+                        q.qualifiers.add("peak")
                 prev_count_end = m.end() + used
             mine.append(q)
             prev_end = m.end()

@@ -73,26 +73,14 @@ def sentence_at(text: str, pos: int) -> str:
     return evidence(text[start + 1: end])
 
 
-@cache
-def _trait_patterns() -> list[tuple[str, re.Pattern, frozenset]]:
-    out = []
-    for name, spec in load("patterns")["traits"].items():
-        out.append((name, phrase_pattern(spec["any"]), frozenset(spec.get("not_followed", []))))
-    return out
-
-
 def keyword_traits(text: str) -> dict[str, str]:
     """Trait -> the sentence that shows it, for every keyword trait present."""
     low = text.lower()
     found: dict[str, str] = {}
-    for name, pattern, cancel in _trait_patterns():
-        for m in pattern.finditer(low):
-            if cancel:
-                nxt = re.match(r"\s*([a-z]+)", low[m.end(): m.end() + 30])
-                if nxt and nxt.group(1) in cancel:
-                    continue
+    for name, spec in load("patterns")["traits"].items():
+        m = phrase_pattern(spec["any"], spec.get("not_followed", [])).search(low)
+        if m:
             found[name] = sentence_at(text, m.start())
-            break
     return found
 
 

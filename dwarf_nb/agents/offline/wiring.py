@@ -100,6 +100,9 @@ def wire(p: Plan, profile: Profile) -> None:
                     wanted.append(k)
                 if c.spec.get("entities") and "relational_db" not in wanted and k in (None, "object_storage", "analytics"):
                     wanted.append("relational_db")
+                for extra in list(c.spec.get("uses", [])) + list(c.spec.get("entity_stores", {}).values()):
+                    if extra in kinds and extra in OWNED and extra not in wanted:
+                        wanted.append(extra)
                 hot = c.spec.get("cached") or (profile.has("read_heavy") and s.kind == "api" and "relational_db" in wanted)
                 if hot and "cache" in shared and "cache" not in wanted:
                     wanted.append("cache")
