@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .blueprint import Plan, PlannedService
-from .knowledge import load, phrase_pattern
+from .knowledge import find_phrase, load, phrase_pattern
 from .traits import Profile, sentence_at
 from .wiring import _edge
 
@@ -33,7 +33,7 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
     runners: list[str] = []
     described: set[str] = set()
     for phrase, cron in load("patterns")["schedules"].items():
-        m = phrase_pattern([phrase], cancel).search(low)
+        m = find_phrase([phrase], low, cancel)
         if m is None:
             continue
         sentence = sentence_at(profile.text, m.start())

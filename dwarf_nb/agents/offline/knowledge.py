@@ -67,3 +67,14 @@ def phrase_pattern(phrases: list[str], not_followed: list[str] = ()) -> re.Patte
     match followed by a word of `not_followed` is skipped.
     """
     return _phrase_pattern(tuple(phrases), tuple(not_followed))
+
+
+def find_phrase(phrases: list[str], low: str, not_followed: list[str] = ()) -> "re.Match | None":
+    """The first match of `phrase_pattern(phrases)` in the lower-case text `low`.
+
+    A plain substring test rules most phrase lists out first; only lists with a
+    candidate pay for the regular expression, which keeps long texts fast.
+    """
+    if not any(p.rstrip("*").lower() in low for p in phrases):
+        return None
+    return phrase_pattern(phrases, not_followed).search(low)

@@ -87,7 +87,7 @@ class Flow:
     peak: float
     evidence: str
     size: Optional[float] = None  # bytes per record, when stated
-    peak_rule: str = "default"  # stated | window | factor | burst | default
+    peak_rule: str = "default"  # stated (figure is the peak) | window | given (avg and peak stated) | baseline | default
     retention_s: Optional[float] = None
 
 
@@ -162,343 +162,381 @@ def _last_noun(text: str, classes: dict[str, str]) -> Optional[str]:
 
 def read_load(text: str) -> Load:
     """The load the text describes (see the module docstring)."""
-    classes = noun_classes()
-    quals = load("quantities")
-    sents, qs = scan(text)
-    out = Load()
-    by_sentence: dict[int, list[Quantity]] = {}
-    for q in qs:
-        by_sentence.setdefault(q.sentence, []).append(q)
+    reader = _Reader(text)
+    for stage in (reader.read_sizes, reader.read_volumes, reader.read_existing, reader.read_people, reader.read_targets,
+                  reader.read_shares, reader.read_retention, reader.read_streams):
+        stage()
+    return reader.out
 
-    # -- sizes: noun -> bytes, per-user bytes ------------------------------------------
-    sizes: dict[str, float] = {}
-    max_sizes: dict[str, float] = {}
-    for si, items in by_sentence.items():
-        sent = sents[si]
-        counts = [q for q in items if q.kind == "count"]
-        for q in items:
-            if q.kind != "bytes":
-                continue
-            owner = _size_owner(sent, q, counts, classes)
-            if owner is None:
-                continue
-            capped = re.search(r"\b(?:up\s+to|max(?:imum)?|at\s+most|no\s+more\s+than|limit)\s*$", sent[max(0, q.start - 20): q.start], re.IGNORECASE)
-            if owner == "__per_user__":
-                out.per_user_bytes = q.value
-            elif capped:
-                max_sizes.setdefault(owner, q.value)
-            else:
-                sizes.setdefault(owner, q.value)
 
-    volumes: list[tuple[Quantity, str, float]] = []
-    for si, items in by_sentence.items():
-        sent = sents[si]
-        for i, q in enumerate(items):
-            if q.kind != "bytes":
-                continue
-            vm = VOLUME.match(sent, q.end)
-            if not vm:
-                continue
-            unit = vm.group("unit").lower()
-            unit = {"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit)
-            noun = singular(vm.group("noun").split()[-1]) if vm.group("noun") else "record"
-            later = [x for x in items[i + 1:] if x.kind == "bytes" and x.value < q.value]
-            volumes.append((q, noun, later[0].value if later else 0.0))
+class _Reader:
+    """One reading of a text: the quantities by sentence and the Load filled in stage by stage."""
 
-    for si, items in by_sentence.items():
-        for q in items:
-            existing = _EXISTING.match(sents[si], q.end) or _EXISTING_BEFORE.search(sents[si], max(0, q.start - 40), q.start)
-            if q.kind == "bytes" and existing:
-                out.static_bytes += q.value
-                out.static_evidence.append(evidence(sents[si]))
+    def __init__(self, text: str):
+        self.classes = noun_classes()
+        self.quals = load("quantities")
+        self.sents, self.qs = scan(text)
+        self.out = Load()
+        self.by_sentence: dict[int, list[Quantity]] = {}
+        for q in self.qs:
+            self.by_sentence.setdefault(q.sentence, []).append(q)
+        self.sizes: dict[str, float] = {}
+        self.volumes: list[tuple[Quantity, str, float]] = []
+        self.retained: list[tuple[float, str, int, int]] = []
+        self.flows: dict[str, Flow] = {}
 
-    def size_of(noun: str) -> Optional[float]:
+    def size_of(self, noun: str) -> Optional[float]:
+        """The stated size of one record of `noun`, if any."""
         for key in (noun, noun.split()[-1]):
-            if key in sizes:
-                return sizes[key]
+            if key in self.sizes:
+                return self.sizes[key]
         return None
 
-    # -- people -----------------------------------------------------------------------
-    users: list[tuple[int, Quantity]] = []
-    rank = {"daily_active": 0, "monthly_active": 1, "plain": 2, "registered": 2}
-    for q in qs:
-        if q.kind == "count" and q.cls == "users" and q.value >= 1:
-            kind = next((k for k in ("daily_active", "monthly_active", "registered") if k in q.qualifiers), "plain")
-            if "concurrent" in q.qualifiers:
-                if out.concurrent is None or q.value > out.concurrent:
-                    out.concurrent, out.concurrent_evidence = q.value, evidence(sents[q.sentence])
-                continue
-            if "growth" in q.qualifiers:
-                continue
-            users.append((rank[kind], q))
-    if users:
-        users.sort(key=lambda t: (t[0], -t[1].value))
-        best = users[0][1]
-        out.users, out.users_kind = best.value, next(k for k, v in rank.items() if v == users[0][0])
-        out.users_evidence = evidence(sents[best.sentence])
-        later = [q for q in qs if q.kind == "count" and "growth" in q.qualifiers and (q.cls in (None, "users")) and q.value > best.value and q.sentence == best.sentence]
-        if later:
-            out.users_later = max(q.value for q in later)
-
-    # -- usage minutes a day, bit rates, latency, availability, budget -----------------
-    # Each pattern runs only on sentences that contain its cheap marker: a 1 MB text stays fast.
-    for si in sorted(by_sentence):
-        sent = sents[si]
-        low = sent.lower()
-        um = _USAGE.search(sent) if "day" in low else None
-        if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
-            out.usage_s_per_day = duration_seconds(um.group("v"), um.group("u"))
-        bm = _BITRATE.search(sent) if "bps" in low else None
-        if bm and out.bitrate_mbps is None:
-            out.bitrate_mbps = float(bm.group("v")) * BITRATES[bm.group("u").lower()]
-            out.bitrate_evidence = evidence(sent)
-        for lm in _LATENCY_P.finditer(sent) if ("p9" in low or "%" in low) else ():
-            v, u = (lm.group("v"), lm.group("u")) if lm.group("v") else (lm.group("v2"), lm.group("u2"))
-            ms = float(v) * (1 if u.lower().startswith("m") else 1000)
-            if ms <= 10000 and (out.latency_ms is None or ms < out.latency_ms):
-                out.latency_ms, out.latency_evidence = ms, evidence(sent)
-        if ("ms" in low or "millisecond" in low) and (out.latency_ms is None or not _LATENCY_P.search(out.latency_evidence)):
-            for lm in _LATENCY_PLAIN.finditer(sent):
-                ms = float(lm.group("v"))
-                if out.latency_ms is None or ms < out.latency_ms:
-                    out.latency_ms, out.latency_evidence = ms, evidence(sent)
-        am = _AVAILABILITY.search(sent) if "%" in low else None
-        if am:
-            v = float(am.group("v") or am.group("v2")) / 100
-            if 0.9 <= v < 1 and (out.availability is None or v > out.availability):
-                out.availability, out.availability_evidence = v, evidence(sent)
-        for q in by_sentence.get(si, []):
-            if q.kind == "money" and re.search(r"\b(budget|cost|spend|hosting|bill)", sent, re.IGNORECASE):
-                per = 12 if re.search(r"\b(per|a)\s+year|annual", sent[q.end: q.end + 30], re.IGNORECASE) else 1
-                out.budget_per_month, out.budget_evidence = q.value / per, evidence(sent)
-
-    # -- shares, spikes, growth --------------------------------------------------------
-    for si in sorted(by_sentence):
-        sent = sents[si]
-        low = sent.lower()
-        for rm in _READ_SHARE.finditer(sent) if "%" in low else ():
-            share = float(rm.group("pct")) / 100
-            if share <= 1:
-                is_read = not rm.group("what").lower().startswith("write")
-                out.read_share = share if is_read else 1 - share
-                out.read_share_evidence = evidence(sent)
-        ratios = list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)) + list(_RATIO_SLASH.finditer(sent)) if "read" in low else []
-        for rm in ratios:
-            a = float(rm.group("a"))
-            b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
-            if a > 0 and b > 0:
-                out.read_share = a / (a + b)
-                out.read_share_evidence = evidence(sent)
-        spiky = "times" in low or any(q.kind == "factor" for q in by_sentence[si])
-        for sm in _SPIKE.finditer(sent) if spiky else ():
-            context = sent[max(0, sm.start() - 40): sm.start()] + sm.group("after")
-            factor = float(sm.group("f"))
-            if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
-                out.spike_factor, out.spike_evidence = factor, evidence(sent)
-    for sent in sents:
-        low = sent.lower()
-        gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
-        if gm:
-            factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
-            n = gm.group("n")
-            n = float(WORD_NUMBERS.get(n.lower(), n)) if n else 1.0
-            years = n if gm.group("unit").lower().startswith("year") else n / 12
-            out.growth, out.growth_evidence = factor ** (1 / years) if years > 0 else factor, evidence(sent)
-
-    # -- retention ---------------------------------------------------------------------
-    retention_words = quals["retention"]["words"]
-    retained: list[tuple[float, str, int, int]] = []
-    forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
-    markers = tuple(w.split()[0][:6] for w in quals["retention"]["forever"])
-    for si, sent in enumerate(sents):
-        low = sent.lower()
-        if any(m in low for m in markers):
-            for fm in forever.finditer(sent):
-                retained.append((float("inf"), sent, si, fm.start()))
-        if not any(q.kind == "seconds" and q.value >= DAY for q in by_sentence.get(si, ())):
-            continue
-        if not has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
-            continue
-        for q in by_sentence.get(si, []):
-            if q.kind == "seconds" and q.value >= DAY:
-                before = sent[max(0, q.start - 14): q.start].lower()
-                if re.search(r"\b(within|in|under|after|every|first|last)\s+$", before):
-                    continue
-                retained.append((q.value, sent, si, q.start))
-    if retained:
-        longest = max(retained, key=lambda r: r[0])
-        out.retention_s, out.retention_evidence = longest[0], evidence(longest[1])
-
-    # -- flows -------------------------------------------------------------------------
-    counts = [q for q in qs if q.kind == "count"]
-    _inherit_periods(counts, sents)
-    flows: dict[str, Flow] = {}
-    derived: list[tuple[Quantity, str]] = []
-
-    def add(flow: Flow) -> None:
-        known = flows.get(flow.noun)
+    def add(self, flow: Flow) -> None:
+        """Record a stream; a noun met twice keeps the larger figure, or both an average and a peak."""
+        known = self.flows.get(flow.noun)
         if known is not None and (known.peak_rule == "stated") != (flow.peak_rule == "stated"):
             # "500 requests per second on average, peaking at 2,000": one stream, both figures given.
             average, peak = (flow, known) if known.peak_rule == "stated" else (known, flow)
-            flows[flow.noun] = Flow(noun=flow.noun, cls=average.cls, avg=average.avg, peak=max(peak.peak, average.avg),
-                                    evidence=average.evidence, size=average.size or peak.size, peak_rule="given")
+            self.flows[flow.noun] = Flow(noun=flow.noun, cls=average.cls, avg=average.avg, peak=max(peak.peak, average.avg),
+                                         evidence=average.evidence, size=average.size or peak.size, peak_rule="given")
         elif known is None or flow.avg > known.avg:
-            flows[flow.noun] = flow
+            self.flows[flow.noun] = flow
 
-    windows = _windows(sents)
-    for q, noun, item in volumes:
-        vm = VOLUME.match(sents[q.sentence], q.end)
-        unit = vm.group("unit").lower()
-        period = PERIODS.get({"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit), DAY)
-        size = item or size_of(noun) or 1000.0
-        rate = q.value / period / size
-        add(Flow(noun=noun, cls="write", avg=rate, peak=rate, evidence=evidence(sents[q.sentence]), size=size))
-    for q in counts:
-        sent = sents[q.sentence]
-        if q.each or q.per_noun:
-            derived.append((q, sent))
-            continue
-        if q.period is None:
-            continue
-        noun, cls = q.noun, q.cls
-        if noun is None:
-            noun = _noun_before(sent, q.start, classes)
-            cls = classes.get(noun) if noun else None
-        if cls == "item":
-            # "50,000 new or updated listings per day": catalogue items arriving are writes.
-            cls = "write"
-        if cls in (None, "users", "emitter") or "growth" in q.qualifiers:
-            continue
-        rate = q.value / q.period
-        flow = Flow(noun=noun, cls=cls, avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun))
-        if q.sentence in windows:
-            factor, _ = windows[q.sentence]
-            flow.peak, flow.peak_rule = rate * factor * q.period / DAY if q.period >= DAY else rate * factor, "window"
-        elif "peak" in q.qualifiers:
-            flow.peak_rule = "stated"
-        elif "baseline" in q.qualifiers:
-            flow.peak_rule = "baseline"
-        add(flow)
+    def read_sizes(self) -> None:
+        """Sizes of one record per noun ("photos averaging 400 KB"), and data per user."""
+        sents, by_sentence, classes, out = self.sents, self.by_sentence, self.classes, self.out
+        sizes: dict[str, float] = {}
+        for si, items in by_sentence.items():
+            sent = sents[si]
+            counts = [q for q in items if q.kind == "count"]
+            for q in items:
+                if q.kind != "bytes":
+                    continue
+                owner = _size_owner(sent, q, counts, classes)
+                if owner is None:
+                    continue
+                capped = re.search(r"\b(?:up\s+to|max(?:imum)?|at\s+most|no\s+more\s+than|limit)\s*$", sent[max(0, q.start - 20): q.start], re.IGNORECASE)
+                if owner == "__per_user__":
+                    out.per_user_bytes = q.value
+                elif not capped:
+                    # A limit ("files up to 100 MB") is not the typical size.
+                    sizes.setdefault(owner, q.value)
 
-    # Periodic emitters: "each device sends a reading every 10 seconds".
-    emitter_index = _emitter_index(by_sentence)
-    for si in sorted(by_sentence):
-        sent = sents[si]
-        for q in by_sentence[si]:
-            if q.kind != "seconds" or q.value > 6 * HOUR:
+        self.sizes = sizes
+
+    def read_volumes(self) -> None:
+        """Byte volumes over time ("2 TB of logs per day"), with the record size stated beside them."""
+        sents, by_sentence = self.sents, self.by_sentence
+        volumes: list[tuple[Quantity, str, float]] = []
+        for si, items in by_sentence.items():
+            sent = sents[si]
+            for i, q in enumerate(items):
+                if q.kind != "bytes":
+                    continue
+                vm = VOLUME.match(sent, q.end)
+                if not vm:
+                    continue
+                unit = vm.group("unit").lower()
+                unit = {"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit)
+                noun = singular(vm.group("noun").split()[-1]) if vm.group("noun") else "record"
+                later = [x for x in items[i + 1:] if x.kind == "bytes" and x.value < q.value]
+                volumes.append((q, noun, later[0].value if later else 0.0))
+
+        self.volumes = volumes
+
+    def read_existing(self) -> None:
+        """Data that exists already ("500 GB today")."""
+        sents, by_sentence, out = self.sents, self.by_sentence, self.out
+        for si, items in by_sentence.items():
+            for q in items:
+                existing = _EXISTING.match(sents[si], q.end) or _EXISTING_BEFORE.search(sents[si], max(0, q.start - 40), q.start)
+                if q.kind == "bytes" and existing:
+                    out.static_bytes += q.value
+                    out.static_evidence.append(evidence(sents[si]))
+
+    def read_people(self) -> None:
+        """Users (daily, monthly, registered), concurrent users, and the count expected after growth."""
+        sents, qs, out = self.sents, self.qs, self.out
+        users: list[tuple[int, Quantity]] = []
+        rank = {"daily_active": 0, "monthly_active": 1, "plain": 2, "registered": 2}
+        for q in qs:
+            if q.kind == "count" and q.cls == "users" and q.value >= 1:
+                kind = next((k for k in ("daily_active", "monthly_active", "registered") if k in q.qualifiers), "plain")
+                if "concurrent" in q.qualifiers:
+                    if out.concurrent is None or q.value > out.concurrent:
+                        out.concurrent, out.concurrent_evidence = q.value, evidence(sents[q.sentence])
+                    continue
+                if "growth" in q.qualifiers:
+                    continue
+                users.append((rank[kind], q))
+        if users:
+            users.sort(key=lambda t: (t[0], -t[1].value))
+            best = users[0][1]
+            out.users, out.users_kind = best.value, next(k for k, v in rank.items() if v == users[0][0])
+            out.users_evidence = evidence(sents[best.sentence])
+            later = [q for q in qs if q.kind == "count" and "growth" in q.qualifiers and (q.cls in (None, "users")) and q.value > best.value and q.sentence == best.sentence]
+            if later:
+                out.users_later = max(q.value for q in later)
+
+    def read_targets(self) -> None:
+        """Minutes of use a day, bit rates, latency and availability targets, the budget."""
+        sents, by_sentence, out = self.sents, self.by_sentence, self.out
+        # Each pattern runs only on sentences that contain its cheap marker: a 1 MB text stays fast.
+        for si in sorted(by_sentence):
+            sent = sents[si]
+            low = sent.lower()
+            um = _USAGE.search(sent) if "day" in low else None
+            if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
+                out.usage_s_per_day = duration_seconds(um.group("v"), um.group("u"))
+            bm = _BITRATE.search(sent) if "bps" in low else None
+            if bm and out.bitrate_mbps is None:
+                out.bitrate_mbps = float(bm.group("v")) * BITRATES[bm.group("u").lower()]
+                out.bitrate_evidence = evidence(sent)
+            for lm in _LATENCY_P.finditer(sent) if ("p9" in low or "%" in low) else ():
+                v, u = (lm.group("v"), lm.group("u")) if lm.group("v") else (lm.group("v2"), lm.group("u2"))
+                ms = float(v) * (1 if u.lower().startswith("m") else 1000)
+                if ms <= 10000 and (out.latency_ms is None or ms < out.latency_ms):
+                    out.latency_ms, out.latency_evidence = ms, evidence(sent)
+            if ("ms" in low or "millisecond" in low) and (out.latency_ms is None or not _LATENCY_P.search(out.latency_evidence)):
+                for lm in _LATENCY_PLAIN.finditer(sent):
+                    ms = float(lm.group("v"))
+                    if out.latency_ms is None or ms < out.latency_ms:
+                        out.latency_ms, out.latency_evidence = ms, evidence(sent)
+            am = _AVAILABILITY.search(sent) if "%" in low else None
+            if am:
+                v = float(am.group("v") or am.group("v2")) / 100
+                if 0.9 <= v < 1 and (out.availability is None or v > out.availability):
+                    out.availability, out.availability_evidence = v, evidence(sent)
+            for q in by_sentence.get(si, []):
+                if q.kind == "money" and re.search(r"\b(budget|cost|spend|hosting|bill)", sent, re.IGNORECASE):
+                    per = 12 if re.search(r"\b(per|a)\s+year|annual", sent[q.end: q.end + 30], re.IGNORECASE) else 1
+                    out.budget_per_month, out.budget_evidence = q.value / per, evidence(sent)
+
+    def read_shares(self) -> None:
+        """Read/write split, spike factor, growth per year."""
+        sents, by_sentence, out = self.sents, self.by_sentence, self.out
+        for si in sorted(by_sentence):
+            sent = sents[si]
+            low = sent.lower()
+            for rm in _READ_SHARE.finditer(sent) if "%" in low else ():
+                share = float(rm.group("pct")) / 100
+                if share <= 1:
+                    is_read = not rm.group("what").lower().startswith("write")
+                    out.read_share = share if is_read else 1 - share
+                    out.read_share_evidence = evidence(sent)
+            ratios = list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)) + list(_RATIO_SLASH.finditer(sent)) if "read" in low else []
+            for rm in ratios:
+                a = float(rm.group("a"))
+                b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
+                if a > 0 and b > 0:
+                    out.read_share = a / (a + b)
+                    out.read_share_evidence = evidence(sent)
+            spiky = "times" in low or any(q.kind == "factor" for q in by_sentence[si])
+            for sm in _SPIKE.finditer(sent) if spiky else ():
+                context = sent[max(0, sm.start() - 40): sm.start()] + sm.group("after")
+                factor = float(sm.group("f"))
+                if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
+                    out.spike_factor, out.spike_evidence = factor, evidence(sent)
+        for sent in sents:
+            low = sent.lower()
+            gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
+            if gm:
+                factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
+                n = gm.group("n")
+                n = float(WORD_NUMBERS.get(n.lower(), n)) if n else 1.0
+                years = n if gm.group("unit").lower().startswith("year") else n / 12
+                out.growth, out.growth_evidence = factor ** (1 / years) if years > 0 else factor, evidence(sent)
+
+    def read_retention(self) -> None:
+        """Every retention period stated (forever included), with where it was stated."""
+        sents, by_sentence, quals, out = self.sents, self.by_sentence, self.quals, self.out
+        retention_words = quals["retention"]["words"]
+        retained: list[tuple[float, str, int, int]] = []
+        forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
+        markers = tuple(w.split()[0][:6] for w in quals["retention"]["forever"])
+        for si, sent in enumerate(sents):
+            low = sent.lower()
+            if any(m in low for m in markers):
+                for fm in forever.finditer(sent):
+                    retained.append((float("inf"), sent, si, fm.start()))
+            if not any(q.kind == "seconds" and q.value >= DAY for q in by_sentence.get(si, ())):
                 continue
-            if not re.search(r"\bevery\s+$", sent[max(0, q.start - 8): q.start], re.IGNORECASE):
+            if not has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
                 continue
-            if not has_any(sent[: q.start], quals["emission"]["verbs"]):
+            for q in by_sentence.get(si, []):
+                if q.kind == "seconds" and q.value >= DAY:
+                    before = sent[max(0, q.start - 14): q.start].lower()
+                    if re.search(r"\b(within|in|under|after|every|first|last)\s+$", before):
+                        continue
+                    retained.append((q.value, sent, si, q.start))
+        if retained:
+            longest = max(retained, key=lambda r: r[0])
+            out.retention_s, out.retention_evidence = longest[0], evidence(longest[1])
+
+        self.retained = retained
+
+    def read_streams(self) -> None:
+        """Streams of reads and writes: stated rates, periodic senders, multipliers, shares of a stream."""
+        sents, qs, by_sentence, classes, quals, out = self.sents, self.qs, self.by_sentence, self.classes, self.quals, self.out
+        counts = [q for q in qs if q.kind == "count"]
+        _inherit_periods(counts, sents)
+        flows = self.flows
+        derived: list[tuple[Quantity, str]] = []
+        add, size_of, volumes, retained = self.add, self.size_of, self.volumes, self.retained
+        windows = _windows(sents)
+        for q, noun, item in volumes:
+            vm = VOLUME.match(sents[q.sentence], q.end)
+            unit = vm.group("unit").lower()
+            period = PERIODS.get({"sec": "second", "s": "second", "min": "minute", "hr": "hour", "h": "hour"}.get(unit, unit), DAY)
+            size = item or size_of(noun) or 1000.0
+            rate = q.value / period / size
+            add(Flow(noun=noun, cls="write", avg=rate, peak=rate, evidence=evidence(sents[q.sentence]), size=size))
+        for q in counts:
+            sent = sents[q.sentence]
+            if q.each or q.per_noun:
+                derived.append((q, sent))
                 continue
-            count, peak, ev = _emitters(si, sents, by_sentence, out, emitter_index)
-            if not count:
+            if q.period is None:
                 continue
-            noun = _emitted_noun(sent[: q.start], classes) or "update"
-            rate = count / q.value
-            flow = Flow(noun=noun, cls="write", avg=rate / (3 if peak else 1), peak=rate if peak else rate * 3,
-                        evidence=evidence(sent + (" " + ev if ev and ev not in sent else "")),
-                        size=_size_in(by_sentence.get(si, [])) or size_of(noun),
-                        peak_rule="stated" if peak else "default")
+            noun, cls = q.noun, q.cls
+            if noun is None:
+                noun = _noun_before(sent, q.start, classes)
+                cls = classes.get(noun) if noun else None
+            if cls == "item":
+                # "50,000 new or updated listings per day": catalogue items arriving are writes.
+                cls = "write"
+            if cls in (None, "users", "emitter") or "growth" in q.qualifiers:
+                continue
+            rate = q.value / q.period
+            flow = Flow(noun=noun, cls=cls, avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun))
+            if q.sentence in windows:
+                factor, _ = windows[q.sentence]
+                flow.peak, flow.peak_rule = rate * factor * q.period / DAY if q.period >= DAY else rate * factor, "window"
+            elif "peak" in q.qualifiers:
+                flow.peak_rule = "stated"
+            elif "baseline" in q.qualifiers:
+                flow.peak_rule = "baseline"
             add(flow)
 
-    first_static: dict[str, Quantity] = {}
-    for c in counts:
-        if c.period is None and not c.each and c.noun:
-            first_static.setdefault(c.noun, c)
-    # Multipliers: "each producing 5 ledger entries", "webhooks (3 per payment)", "1% of messages carry a file".
-    for q, sent in derived:
-        base_flow = None
-        if q.per_noun:
-            base_flow = flows.get(q.per_noun)
-            if base_flow is None and classes.get(q.per_noun) == "users" and q.period:
-                base_users = _users_in(q.sentence, by_sentence) or out.users
-                if base_users:
-                    noun = q.noun or "request"
-                    rate = base_users * q.value / q.period
-                    add(Flow(noun=noun, cls=classes.get(noun, "mixed"), avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun)))
-                continue
-        else:
-            previous = [c for c in by_sentence[q.sentence] if c.kind == "count" and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
-            base = previous[-1] if previous else None
-            if q.each_of and q.each_of in flows:
-                base_flow = flows[q.each_of]
-            elif base is not None and base.noun in flows:
-                base_flow = flows[base.noun]
-            elif q.each_user and base is None and q.period and q.noun and out.users:
-                # "Each user uploads about 10 photos a month": the users counted elsewhere.
-                rate = out.users * q.value / q.period
-                add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
-                continue
-            elif base is not None and base.cls == "users" and q.period and q.noun:
-                rate = base.value * q.value / q.period
-                add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
-                continue
-            elif base is not None and base.cls == "users":
-                wm = _BURST_WINDOW.search(sent)
-                if wm:
-                    seconds = duration_seconds(wm.group("v"), wm.group("u"))
-                    out.burst_peak = base.value * q.value / seconds
-                    out.burst_evidence = evidence(sent)
-                    fm = _FRACTION_SHARE.search(sent)
-                    if fm and re.match(r"(add|drop|write|update|change|post|book|order|purchas|submit|regist|enrol)", fm.group("what"), re.IGNORECASE):
-                        out.burst_write_share = FRACTIONS[fm.group("frac").lower()]
-                continue
-            elif q.each_of and (q.each_of in classes) and classes[q.each_of] == "item":
-                static = first_static.get(q.each_of)
-                if static is not None and q.noun:
-                    per = size_of(q.noun)
-                    if per:
-                        total = static.value * q.value * per
-                        out.static_bytes += total
-                        out.static_evidence.append(evidence(sent))
-                continue
-        if base_flow is None or not q.noun and not base_flow:
-            continue
-        noun = q.noun or _noun_before(sent, q.start, classes) or "record"
-        cls = classes.get(noun) or ("notify" if noun in ("recipient",) else "write")
-        if noun == base_flow.noun:
-            continue
-        add(Flow(noun=noun, cls=cls, avg=base_flow.avg * q.value, peak=base_flow.peak * q.value,
-                 evidence=evidence(sent), size=size_of(noun) or (_size_after(sents, q) if q.each else None),
-                 peak_rule=base_flow.peak_rule))
+        # Periodic emitters: "each device sends a reading every 10 seconds".
+        emitter_index = _emitter_index(by_sentence)
+        for si in sorted(by_sentence):
+            sent = sents[si]
+            for q in by_sentence[si]:
+                if q.kind != "seconds" or q.value > 6 * HOUR:
+                    continue
+                if not re.search(r"\bevery\s+$", sent[max(0, q.start - 8): q.start], re.IGNORECASE):
+                    continue
+                if not has_any(sent[: q.start], quals["emission"]["verbs"]):
+                    continue
+                count, peak, ev = _emitters(si, sents, by_sentence, out, emitter_index)
+                if not count:
+                    continue
+                noun = _emitted_noun(sent[: q.start], classes) or "update"
+                rate = count / q.value
+                flow = Flow(noun=noun, cls="write", avg=rate / (3 if peak else 1), peak=rate if peak else rate * 3,
+                            evidence=evidence(sent + (" " + ev if ev and ev not in sent else "")),
+                            size=_size_in(by_sentence.get(si, [])) or size_of(noun),
+                            peak_rule="stated" if peak else "default")
+                add(flow)
 
-    # "1% of messages carry a file averaging 1 MB"
-    for si in sorted(by_sentence):
-        sent = sents[si]
-        for pm in re.finditer(r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+(?:an?\s+|one\s+)?(?P<what>[a-z-]+)", sent, re.IGNORECASE):
-            base = flows.get(singular(pm.group("noun")))
-            what = singular(pm.group("what"))
-            if base is None or what == base.noun:
+        first_static: dict[str, Quantity] = {}
+        for c in counts:
+            if c.period is None and not c.each and c.noun:
+                first_static.setdefault(c.noun, c)
+        # Multipliers: "each producing 5 ledger entries", "webhooks (3 per payment)", "1% of messages carry a file".
+        for q, sent in derived:
+            base_flow = None
+            if q.per_noun:
+                base_flow = flows.get(q.per_noun)
+                if base_flow is None and classes.get(q.per_noun) == "users" and q.period:
+                    base_users = _users_in(q.sentence, by_sentence) or out.users
+                    if base_users:
+                        noun = q.noun or "request"
+                        rate = base_users * q.value / q.period
+                        add(Flow(noun=noun, cls=classes.get(noun, "mixed"), avg=rate, peak=rate, evidence=evidence(sent), size=size_of(noun)))
+                    continue
+            else:
+                previous = [c for c in by_sentence[q.sentence] if c.kind == "count" and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
+                base = previous[-1] if previous else None
+                if q.each_of and q.each_of in flows:
+                    base_flow = flows[q.each_of]
+                elif base is not None and base.noun in flows:
+                    base_flow = flows[base.noun]
+                elif q.each_user and base is None and q.period and q.noun and out.users:
+                    # "Each user uploads about 10 photos a month": the users counted elsewhere.
+                    rate = out.users * q.value / q.period
+                    add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
+                    continue
+                elif base is not None and base.cls == "users" and q.period and q.noun:
+                    rate = base.value * q.value / q.period
+                    add(Flow(noun=q.noun, cls=q.cls or "mixed", avg=rate, peak=rate, evidence=evidence(sent), size=size_of(q.noun)))
+                    continue
+                elif base is not None and base.cls == "users":
+                    wm = _BURST_WINDOW.search(sent)
+                    if wm:
+                        seconds = duration_seconds(wm.group("v"), wm.group("u"))
+                        out.burst_peak = base.value * q.value / seconds
+                        out.burst_evidence = evidence(sent)
+                        fm = _FRACTION_SHARE.search(sent)
+                        if fm and re.match(r"(add|drop|write|update|change|post|book|order|purchas|submit|regist|enrol)", fm.group("what"), re.IGNORECASE):
+                            out.burst_write_share = FRACTIONS[fm.group("frac").lower()]
+                    continue
+                elif q.each_of and (q.each_of in classes) and classes[q.each_of] == "item":
+                    static = first_static.get(q.each_of)
+                    if static is not None and q.noun:
+                        per = size_of(q.noun)
+                        if per:
+                            total = static.value * q.value * per
+                            out.static_bytes += total
+                            out.static_evidence.append(evidence(sent))
+                    continue
+            if base_flow is None or not q.noun and not base_flow:
                 continue
-            share = float(pm.group("pct")) / 100
-            add(Flow(noun=what, cls=classes.get(what, "write"), avg=base.avg * share, peak=base.peak * share,
-                     evidence=evidence(sent), size=size_of(what), peak_rule=base.peak_rule))
-
-    # A static archive: "a 15-year archive of 1.2 million articles" -> articles x article size.
-    for q in counts:
-        if q.period is None and not q.each and q.cls in ("write", "item") and q.noun and size_of(q.noun) and q.noun not in ("request",):
-            if q.noun in flows and flows[q.noun].avg * YEAR > q.value:
+            noun = q.noun or _noun_before(sent, q.start, classes) or "record"
+            cls = classes.get(noun) or ("notify" if noun in ("recipient",) else "write")
+            if noun == base_flow.noun:
                 continue
-            out.static_bytes += q.value * size_of(q.noun)
-            out.static_evidence.append(evidence(sents[q.sentence]))
+            add(Flow(noun=noun, cls=cls, avg=base_flow.avg * q.value, peak=base_flow.peak * q.value,
+                     evidence=evidence(sent), size=size_of(noun) or (_size_after(sents, q) if q.each else None),
+                     peak_rule=base_flow.peak_rule))
 
-    # Concurrent viewers from daily users and minutes a day; their periodic writes.
-    if out.concurrent is None and out.users and out.usage_s_per_day:
-        daily = out.users if out.users_kind in ("daily_active", "") else out.users * 0.25
-        out.concurrent = daily * out.usage_s_per_day / DAY
-        out.concurrent_evidence = out.users_evidence
+        # "1% of messages carry a file averaging 1 MB"
+        for si in sorted(by_sentence):
+            sent = sents[si]
+            for pm in re.finditer(r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+(?:an?\s+|one\s+)?(?P<what>[a-z-]+)", sent, re.IGNORECASE):
+                base = flows.get(singular(pm.group("noun")))
+                what = singular(pm.group("what"))
+                if base is None or what == base.noun:
+                    continue
+                share = float(pm.group("pct")) / 100
+                add(Flow(noun=what, cls=classes.get(what, "write"), avg=base.avg * share, peak=base.peak * share,
+                         evidence=evidence(sent), size=size_of(what), peak_rule=base.peak_rule))
 
-    # Retention attached to a flow by its noun: the first retention stated after the noun.
-    for flow in flows.values():
-        for si in sorted({r[2] for r in retained}):
-            nm = re.search(rf"\b{re.escape(flow.noun.split()[-1][:5])}", sents[si], re.IGNORECASE)
-            if nm:
-                here = sorted((r for r in retained if r[2] == si), key=lambda r: (r[3] < nm.start(), abs(r[3] - nm.start())))
-                flow.retention_s = here[0][0]
+        # A static archive: "a 15-year archive of 1.2 million articles" -> articles x article size.
+        for q in counts:
+            if q.period is None and not q.each and q.cls in ("write", "item") and q.noun and size_of(q.noun) and q.noun not in ("request",):
+                if q.noun in flows and flows[q.noun].avg * YEAR > q.value:
+                    continue
+                out.static_bytes += q.value * size_of(q.noun)
+                out.static_evidence.append(evidence(sents[q.sentence]))
 
-    out.flows = sorted(flows.values(), key=lambda f: (-f.avg, f.noun))
-    return out
+        # Concurrent viewers from daily users and minutes a day; their periodic writes.
+        if out.concurrent is None and out.users and out.usage_s_per_day:
+            daily = out.users if out.users_kind in ("daily_active", "") else out.users * 0.25
+            out.concurrent = daily * out.usage_s_per_day / DAY
+            out.concurrent_evidence = out.users_evidence
+
+        # Retention attached to a flow by its noun: the first retention stated after the noun.
+        for flow in flows.values():
+            for si in sorted({r[2] for r in retained}):
+                nm = re.search(rf"\b{re.escape(flow.noun.split()[-1][:5])}", sents[si], re.IGNORECASE)
+                if nm:
+                    here = sorted((r for r in retained if r[2] == si), key=lambda r: (r[3] < nm.start(), abs(r[3] - nm.start())))
+                    flow.retention_s = here[0][0]
+
+        out.flows = sorted(flows.values(), key=lambda f: (-f.avg, f.noun))
 
 
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:

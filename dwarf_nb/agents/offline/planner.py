@@ -9,13 +9,11 @@ evaluates them; `wiring` connects the result and `jobs` protects the background 
 from __future__ import annotations
 
 import math
-import re
-from functools import cache
 from typing import Optional
 
 from .blueprint import Context, Plan, PlannedService
 from .jobs import give_idle_workers_work, plan_jobs
-from .knowledge import load, phrase_pattern
+from .knowledge import find_phrase, load
 from .traits import Profile, sentence_at
 from .wiring import wire
 
@@ -67,20 +65,12 @@ def _human(x: float) -> str:
     return f"{x:.3g}"
 
 
-@cache
-def _context_patterns() -> list[tuple[str, dict, re.Pattern]]:
-    out = []
-    for name, spec in load("domains")["context"].items():
-        out.append((name, spec, phrase_pattern(spec["keywords"])))
-    return out
-
-
 def find_contexts(profile: Profile) -> list[Context]:
     """The bounded contexts the text talks about, in knowledge-file order."""
     low = profile.text.lower()
     found = []
-    for name, spec, pattern in _context_patterns():
-        m = pattern.search(low)
+    for name, spec in load("domains")["context"].items():
+        m = find_phrase(spec["keywords"], low)
         if m or spec.get("always"):
             found.append(Context(name, spec, sentence_at(profile.text, m.start()) if m else "every system has users"))
     return found

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Optional
 
 from ...analysis.capacity import Figures, breakdown
-from .knowledge import load, phrase_pattern
+from .knowledge import find_phrase, load
 from .numbers import Load, read_load
 from .quantities import WORD_NUMBERS, YEAR, evidence
 
@@ -78,7 +78,7 @@ def keyword_traits(text: str) -> dict[str, str]:
     low = text.lower()
     found: dict[str, str] = {}
     for name, spec in load("patterns")["traits"].items():
-        m = phrase_pattern(spec["any"], spec.get("not_followed", [])).search(low)
+        m = find_phrase(spec["any"], low, spec.get("not_followed", []))
         if m:
             found[name] = sentence_at(text, m.start())
     return found
