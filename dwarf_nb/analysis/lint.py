@@ -21,19 +21,13 @@ import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
-from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 from ..design import DATASTORE_KINDS, Design
 from ..errors import InputError
+from ..knowledge import load
 from ..views import escape
 from .graph import CLIENTS, DesignGraph
 
-RULES_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "lint_rules.toml"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -141,9 +135,8 @@ class Rule:
         )
 
 
-@cache
 def _knowledge() -> dict:
-    return tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    return load("lint_rules")
 
 
 @cache

@@ -17,14 +17,9 @@ from typing import Optional
 
 import jinja2
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 from ..design import Component, Design, Entity, Service
+from ..knowledge import load
 
-KNOWLEDGE_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "artifacts.toml"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 BROKER_KINDS = frozenset({"message_broker"})
@@ -36,10 +31,9 @@ _CRON = re.compile(r"^(@\w+|every\b.*|(\S+\s+){4,5}\S+|rate\(.*\)|cron\(.*\))$",
 _CRON_FIELD = re.compile(r"^[\d*/,\-?LW#A-Za-z]+$")
 
 
-@lru_cache(maxsize=1)
 def knowledge() -> dict:
     """The parsed artifacts.toml."""
-    return tomllib.loads(KNOWLEDGE_FILE.read_text(encoding="utf-8"))
+    return load("artifacts")
 
 
 @lru_cache(maxsize=2)

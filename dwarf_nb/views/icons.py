@@ -9,23 +9,16 @@ from __future__ import annotations
 import importlib
 import re
 from functools import lru_cache
-from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 from ..design import Component, Service
+from .. import knowledge
 
-ICONS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "icons.toml"
 _WORD_SPLIT = re.compile(r"[\s/(),;+]+")
 
 
-@lru_cache(maxsize=1)
 def table() -> dict:
     """The parsed icons.toml."""
-    return tomllib.loads(ICONS_FILE.read_text(encoding="utf-8"))
+    return knowledge.load("icons")
 
 
 @lru_cache(maxsize=1)

@@ -184,6 +184,8 @@ class _Reader:
         self.volumes: list[tuple[Quantity, str, float]] = []
         self.retained: list[tuple[float, str, int, int]] = []
         self.flows: dict[str, Flow] = {}
+        self.counts: list[Quantity] = []
+        self.derived: list[tuple[Quantity, str]] = []  # counts that multiply another figure
 
     def size_of(self, noun: str) -> Optional[float]:
         """The stated size of one record of `noun`, if any."""
@@ -378,12 +380,17 @@ class _Reader:
 
     def read_streams(self) -> None:
         """Streams of reads and writes: stated rates, periodic senders, multipliers, shares of a stream."""
-        sents, qs, by_sentence, classes, quals, out = self.sents, self.qs, self.by_sentence, self.classes, self.quals, self.out
-        counts = [q for q in qs if q.kind == "count"]
-        _inherit_periods(counts, sents)
-        flows = self.flows
-        derived: list[tuple[Quantity, str]] = []
-        add, size_of, volumes, retained = self.add, self.size_of, self.volumes, self.retained
+        self.counts = [q for q in self.qs if q.kind == "count"]
+        _inherit_periods(self.counts, self.sents)
+        for stage in (self.stated_rates, self.periodic_senders, self.multiplied_rates, self.shares_of_streams,
+                      self.archive, self.concurrency, self.attach_retention):
+            stage()
+        self.out.flows = sorted(self.flows.values(), key=lambda f: (-f.avg, f.noun))
+
+    def stated_rates(self) -> None:
+        """Rates the text states ("10 million page views per day", "2 TB of logs per day")."""
+        sents, classes = self.sents, self.classes
+        add, size_of, counts, derived, volumes = self.add, self.size_of, self.counts, self.derived, self.volumes
         windows = _windows(sents)
         for q, noun, item in volumes:
             vm = VOLUME.match(sents[q.sentence], q.end)
@@ -419,6 +426,10 @@ class _Reader:
                 flow.peak_rule = "baseline"
             add(flow)
 
+    def periodic_senders(self) -> None:
+        """Things that send at an interval ("each device sends a reading every 10 seconds")."""
+        sents, by_sentence, classes, quals, out = self.sents, self.by_sentence, self.classes, self.quals, self.out
+        add, size_of = self.add, self.size_of
         # Periodic emitters: "each device sends a reading every 10 seconds".
         emitter_index = _emitter_index(by_sentence)
         for si in sorted(by_sentence):
@@ -441,6 +452,10 @@ class _Reader:
                             peak_rule="stated" if peak else "default")
                 add(flow)
 
+    def multiplied_rates(self) -> None:
+        """Rates stated per another ("each producing 5 ledger entries", "3 per payment", "each user ...")."""
+        sents, by_sentence, classes, out = self.sents, self.by_sentence, self.classes, self.out
+        flows, add, size_of, counts, derived = self.flows, self.add, self.size_of, self.counts, self.derived
         first_static: dict[str, Quantity] = {}
         for c in counts:
             if c.period is None and not c.each and c.noun:
@@ -502,6 +517,10 @@ class _Reader:
                      evidence=evidence(sent), size=size_of(noun) or (_size_after(sents, q) if q.each else None),
                      peak_rule=base_flow.peak_rule))
 
+    def shares_of_streams(self) -> None:
+        """A share of a stream carrying something ("1% of messages carry a file averaging 1 MB")."""
+        sents, by_sentence, classes = self.sents, self.by_sentence, self.classes
+        flows, add, size_of = self.flows, self.add, self.size_of
         # "1% of messages carry a file averaging 1 MB"
         for si in sorted(by_sentence):
             sent = sents[si]
@@ -514,6 +533,10 @@ class _Reader:
                 add(Flow(noun=what, cls=classes.get(what, "write"), avg=base.avg * share, peak=base.peak * share,
                          evidence=evidence(sent), size=size_of(what), peak_rule=base.peak_rule))
 
+    def archive(self) -> None:
+        """Catalogues and archives that exist already ("a 15-year archive of 1.2 million articles")."""
+        sents, out = self.sents, self.out
+        flows, size_of, counts = self.flows, self.size_of, self.counts
         # A static archive: "a 15-year archive of 1.2 million articles" -> articles x article size.
         for q in counts:
             if q.period is None and not q.each and q.cls in ("write", "item") and q.noun and size_of(q.noun) and q.noun not in ("request",):
@@ -522,12 +545,19 @@ class _Reader:
                 out.static_bytes += q.value * size_of(q.noun)
                 out.static_evidence.append(evidence(sents[q.sentence]))
 
+    def concurrency(self) -> None:
+        """Concurrent users from daily users and minutes of use a day."""
+        out = self.out
         # Concurrent viewers from daily users and minutes a day; their periodic writes.
         if out.concurrent is None and out.users and out.usage_s_per_day:
             daily = out.users if out.users_kind in ("daily_active", "") else out.users * 0.25
             out.concurrent = daily * out.usage_s_per_day / DAY
             out.concurrent_evidence = out.users_evidence
 
+    def attach_retention(self) -> None:
+        """Each stream keeps the first retention stated after its noun."""
+        sents = self.sents
+        flows, retained = self.flows, self.retained
         # Retention attached to a flow by its noun: the first retention stated after the noun.
         for flow in flows.values():
             for si in sorted({r[2] for r in retained}):
@@ -535,9 +565,6 @@ class _Reader:
                 if nm:
                     here = sorted((r for r in retained if r[2] == si), key=lambda r: (r[3] < nm.start(), abs(r[3] - nm.start())))
                     flow.retention_s = here[0][0]
-
-        out.flows = sorted(flows.values(), key=lambda f: (-f.avg, f.noun))
-
 
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
     """'60 million submissions and 150 million views per day': the first count shares the period."""

@@ -27,13 +27,34 @@ def _edge(p: Plan, source: str, target: str, protocol: str = "http", mode: str =
 
 def wire(p: Plan, profile: Profile) -> None:
     """Add components, stores and edges (sync and async) to the plan."""
+    _front_door(p)
+    if p.style == "modular_monolith":
+        _monolith_stores(p)
+    else:
+        _service_stores(p, profile)
+    _files_and_store_edges(p, profile)
+    _events(p)
+
+
+def _primary(p: Plan) -> PlannedService:
+    """The main API service: the one that gets what no other service claims."""
+    return next((s for s in p.services if s.kind == "api"), p.services[0])
+
+
+def _entry(p: Plan) -> str | None:
+    """Where client requests enter: the gateway, else the load balancer."""
+    for kind in ("api_gateway", "load_balancer"):
+        found = next((c["name"] for c in p.components if c["kind"] == kind), None)
+        if found:
+            return found
+    return None
+
+
+def _front_door(p: Plan) -> None:
+    """Clients -> load balancer -> gateway -> public services; a gateway when several are public."""
     kinds = p.kinds
     mono = p.style == "modular_monolith"
-    services = p.services
-    api_services = [s for s in services if s.kind == "api"]
-    workers = [s for s in services if s.kind == "worker"]
-
-    # -- edge: clients, CDN, load balancer, gateway -------------------------------------
+    api_services = [s for s in p.services if s.kind == "api"]
     entry = None
     if "load_balancer" in kinds:
         entry = _component(p, "load_balancer", "lb", kinds["load_balancer"], public=True)
@@ -59,83 +80,103 @@ def wire(p: Plan, profile: Profile) -> None:
         for s in api_services:
             _edge(p, gw, s.name, "https", label="routes")
 
-    # -- stores ----------------------------------------------------------------------------
-    primary = api_services[0] if api_services else services[0]
-    if mono:
-        db = _component(p, "relational_db", "main-db", kinds["relational_db"])
-        for s in services:
-            if s.kind != "scheduler":
-                s.stores.append(db)
-        shared_by_kind = {}
-        for kind in ("key_value_store", "cache", "search_index", "time_series_db", "wide_column_db", "document_db", "graph_db", "object_storage", "analytics"):
-            if kind in kinds:
-                shared_by_kind[kind] = _component(p, kind, SHORT[kind], kinds[kind])
-        for kind, name in shared_by_kind.items():
-            if kind not in ("object_storage", "analytics") or not workers:
-                primary.stores.append(name)
-        for w in workers:
-            for kind in ("search_index", "object_storage", "analytics", "time_series_db", "wide_column_db"):
-                if kind in shared_by_kind:
-                    w.stores.append(shared_by_kind[kind])
-        if "read_replica" in kinds:
-            rr = _component(p, "read_replica", "read-replica", kinds["read_replica"], replica_of=db)
-            primary.stores.append(rr)
-    else:
-        shared = {}
-        for kind in ("cache", "object_storage", "analytics"):
-            if kind in kinds:
-                shared[kind] = _component(p, kind, SHORT[kind], kinds[kind])
-        for s in services:
-            if s.kind == "scheduler":
-                continue
-            wanted = []
-            for c in s.contexts:
-                k = c.spec.get("store", "relational_db")
-                if k not in kinds:
-                    k = "relational_db" if k in OWNED else None
-                if k in ("object_storage", "analytics") and s.kind != "worker":
-                    # API services sign file URLs locally and leave warehouse loads to workers.
-                    k = None
-                if k and k not in wanted:
-                    wanted.append(k)
-                if c.spec.get("entities") and "relational_db" not in wanted and k in (None, "object_storage", "analytics"):
-                    wanted.append("relational_db")
-                for extra in list(c.spec.get("uses", [])) + list(c.spec.get("entity_stores", {}).values()):
-                    if extra in kinds and extra in OWNED and extra not in wanted:
-                        wanted.append(extra)
-                hot = c.spec.get("cached") or (profile.has("read_heavy") and s.kind == "api" and "relational_db" in wanted)
-                if hot and "cache" in shared and "cache" not in wanted:
-                    wanted.append("cache")
-            for k in wanted:
-                if k in shared:
-                    s.stores.append(shared[k])
-                else:
-                    s.stores.append(_component(p, k, f"{s.name}-{SHORT[k]}", _owned_purpose(k, s, kinds)))
-        _place(p, "search_index", kinds, ("catalog", "restaurants", "content", "messaging", "courses"), primary)
-        _place(p, "wide_column_db", kinds, ("messaging", "trips", "location", "tracking"), primary)
-        _place(p, "time_series_db", kinds, ("telemetry",), primary)
-        _place(p, "key_value_store", kinds, ("location", "leaderboards", "realtime", "recommendations", "fraud", "payments"), primary)
-        _place(p, "document_db", kinds, (), primary)
-        _place(p, "graph_db", kinds, (), primary)
-        for s in services:
-            if s.kind == "scheduler":
-                continue
-            names = {c.name for c in s.contexts}
-            if "object_storage" in shared and s.kind == "worker":
-                s.stores.append(shared["object_storage"])
-            # Interactive services query the warehouse only when the latency target allows it;
-            # otherwise a worker loads it and reads come from precomputed results.
-            slow_ok = (profile.load.latency_ms or 200) >= 1000 and bool(names & {"dashboards", "experiments"})
-            if "analytics" in shared and (s.kind == "worker" or slow_ok):
-                s.stores.append(shared["analytics"])
-            elif "analytics" in shared and shared["analytics"] in s.stores:
-                s.stores.remove(shared["analytics"])
-        if "cache" in shared and not any(shared["cache"] in s.stores for s in services):
-            primary.stores.append(shared["cache"])
-        if "object_storage" in shared and not any(shared["object_storage"] in s.stores for s in services):
-            (workers[0] if workers else primary).stores.append(shared["object_storage"])
-        if "analytics" in shared and not any(shared["analytics"] in s.stores for s in services):
-            (workers[0] if workers else primary).stores.append(shared["analytics"])
+
+def _monolith_stores(p: Plan) -> None:
+    """One store per kind: the app uses them all, its worker the ones background work needs."""
+    kinds = p.kinds
+    services = p.services
+    workers = [s for s in p.services if s.kind == "worker"]
+    primary = _primary(p)
+    db = _component(p, "relational_db", "main-db", kinds["relational_db"])
+    for s in services:
+        if s.kind != "scheduler":
+            s.stores.append(db)
+    shared_by_kind = {}
+    for kind in ("key_value_store", "cache", "search_index", "time_series_db", "wide_column_db", "document_db", "graph_db", "object_storage", "analytics"):
+        if kind in kinds:
+            shared_by_kind[kind] = _component(p, kind, SHORT[kind], kinds[kind])
+    for kind, name in shared_by_kind.items():
+        if kind not in ("object_storage", "analytics") or not workers:
+            primary.stores.append(name)
+    for w in workers:
+        for kind in ("search_index", "object_storage", "analytics", "time_series_db", "wide_column_db"):
+            if kind in shared_by_kind:
+                w.stores.append(shared_by_kind[kind])
+    if "read_replica" in kinds:
+        rr = _component(p, "read_replica", "read-replica", kinds["read_replica"], replica_of=db)
+        primary.stores.append(rr)
+
+
+def _service_stores(p: Plan, profile: Profile) -> None:
+    """Each service owns the stores its contexts need; cache, files and warehouse are shared."""
+    kinds = p.kinds
+    services = p.services
+    workers = [s for s in p.services if s.kind == "worker"]
+    primary = _primary(p)
+    shared = {}
+    for kind in ("cache", "object_storage", "analytics"):
+        if kind in kinds:
+            shared[kind] = _component(p, kind, SHORT[kind], kinds[kind])
+    for s in services:
+        if s.kind == "scheduler":
+            continue
+        wanted = []
+        for c in s.contexts:
+            k = c.spec.get("store", "relational_db")
+            if k not in kinds:
+                k = "relational_db" if k in OWNED else None
+            if k in ("object_storage", "analytics") and s.kind != "worker":
+                # API services sign file URLs locally and leave warehouse loads to workers.
+                k = None
+            if k and k not in wanted:
+                wanted.append(k)
+            if c.spec.get("entities") and "relational_db" not in wanted and k in (None, "object_storage", "analytics"):
+                wanted.append("relational_db")
+            for extra in list(c.spec.get("uses", [])) + list(c.spec.get("entity_stores", {}).values()):
+                if extra in kinds and extra in OWNED and extra not in wanted:
+                    wanted.append(extra)
+            hot = c.spec.get("cached") or (profile.has("read_heavy") and s.kind == "api" and "relational_db" in wanted)
+            if hot and "cache" in shared and "cache" not in wanted:
+                wanted.append("cache")
+        for k in wanted:
+            if k in shared:
+                s.stores.append(shared[k])
+            else:
+                s.stores.append(_component(p, k, f"{s.name}-{SHORT[k]}", _owned_purpose(k, s, kinds)))
+    _place(p, "search_index", kinds, ("catalog", "restaurants", "content", "messaging", "courses"), primary)
+    _place(p, "wide_column_db", kinds, ("messaging", "trips", "location", "tracking"), primary)
+    _place(p, "time_series_db", kinds, ("telemetry",), primary)
+    _place(p, "key_value_store", kinds, ("location", "leaderboards", "realtime", "recommendations", "fraud", "payments"), primary)
+    _place(p, "document_db", kinds, (), primary)
+    _place(p, "graph_db", kinds, (), primary)
+    for s in services:
+        if s.kind == "scheduler":
+            continue
+        names = {c.name for c in s.contexts}
+        if "object_storage" in shared and s.kind == "worker":
+            s.stores.append(shared["object_storage"])
+        # Interactive services query the warehouse only when the latency target allows it;
+        # otherwise a worker loads it and reads come from precomputed results.
+        slow_ok = (profile.load.latency_ms or 200) >= 1000 and bool(names & {"dashboards", "experiments"})
+        if "analytics" in shared and (s.kind == "worker" or slow_ok):
+            s.stores.append(shared["analytics"])
+        elif "analytics" in shared and shared["analytics"] in s.stores:
+            s.stores.remove(shared["analytics"])
+    if "cache" in shared and not any(shared["cache"] in s.stores for s in services):
+        primary.stores.append(shared["cache"])
+    if "object_storage" in shared and not any(shared["object_storage"] in s.stores for s in services):
+        (workers[0] if workers else primary).stores.append(shared["object_storage"])
+    if "analytics" in shared and not any(shared["analytics"] in s.stores for s in services):
+        (workers[0] if workers else primary).stores.append(shared["analytics"])
+
+
+def _files_and_store_edges(p: Plan, profile: Profile) -> None:
+    """Signed-URL file access, the CDN and its origin, and an edge from each service to its stores."""
+    kinds = p.kinds
+    mono = p.style == "modular_monolith"
+    services = p.services
+    primary = _primary(p)
+    entry = _entry(p)
     store = next((c["name"] for c in p.components if c["kind"] == "object_storage"), None)
     if store and profile.has("media"):
         # Services sign short-lived URLs locally; the bytes go straight between clients and the store.
@@ -163,7 +204,15 @@ def wire(p: Plan, profile: Profile) -> None:
                 _edge(p, s.name, store, PROTOCOL.get(kind, "tcp"), label=_store_label(kind))
         s.stores = seen
 
-    # -- events ----------------------------------------------------------------------------
+
+def _events(p: Plan) -> None:
+    """Topics published and consumed through the broker, or a jobs table when there is none."""
+    kinds = p.kinds
+    mono = p.style == "modular_monolith"
+    services = p.services
+    api_services = [s for s in p.services if s.kind == "api"]
+    workers = [s for s in p.services if s.kind == "worker"]
+    primary = _primary(p)
     broker = _component(p, "message_broker", "broker", kinds["message_broker"]) if "message_broker" in kinds else None
     for s in services:
         for c in s.contexts:
