@@ -293,9 +293,22 @@ class Design(_Model):
 
     # -- conveniences: thin calls into analyses and views (imported lazily) -------------
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from .views.display import mimebundle
+        """HTML card, Markdown, plain text and the design's JSON.
 
-        return mimebundle(self)
+        The JSON travels as `application/vnd.dwarf-nb.design+json` because JupyterLab ranks
+        its `application/json` tree viewer above HTML and would hide the card; a caller that
+        asks for `application/json` by name (`include=`) gets it under that type too.
+        """
+        from .views.display import DESIGN_MIME, mimebundle
+
+        bundle = mimebundle(self)
+        if include and "application/json" in include:
+            bundle["application/json"] = bundle[DESIGN_MIME]
+        if include:
+            bundle = {k: v for k, v in bundle.items() if k in include}
+        if exclude:
+            bundle = {k: v for k, v in bundle.items() if k not in exclude}
+        return bundle
 
     def tradeoffs(self, topic: str = "languages", weights: dict[str, float] | None = None):
         """Tradeoff DataFrame(s) for 'languages', 'databases' or any decision topic."""

@@ -47,6 +47,13 @@ def test_bundle_holds_every_representation(design):
     assert design._repr_mimebundle_().keys() == bundle.keys()
 
 
+def test_application_json_when_asked_for_by_name(design):
+    bundle = design._repr_mimebundle_(include=["application/json", "text/plain"])
+    assert set(bundle) == {"application/json", "text/plain"}
+    assert Design.model_validate(bundle["application/json"]) == design
+    assert "text/html" not in design._repr_mimebundle_(exclude=["text/html"])
+
+
 def test_html_escapes_every_design_value(design):
     html = mimebundle(design)["text/html"]
     tags = parsed(html)

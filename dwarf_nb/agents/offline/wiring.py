@@ -171,7 +171,8 @@ def _service_stores(p: Plan, profile: Profile) -> None:
 
 
 def _files_and_store_edges(p: Plan, profile: Profile) -> None:
-    """Signed-URL file access, the CDN and its origin, and an edge from each service to its stores."""
+    """Signed-URL file access, the CDN and its origin, an edge from each service to each of its
+    stores, and in a monolith the stores its app and worker share marked as shared."""
     kinds = p.kinds
     mono = p.style == "modular_monolith"
     services = p.services
@@ -256,7 +257,7 @@ def _events(p: Plan) -> None:
             topic = f"{writer.name}.events"
             writer.publishes.append(topic)
             _edge(p, writer.name, broker, "amqp", "async", label=topic)
-            for w in (workers or [s for s in services if s.kind == "worker"])[:1]:
+            for w in workers[:1]:
                 w.consumes.append(topic)
                 _edge(p, broker, w.name, "amqp", "async", label=topic)
     else:
