@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .offline.knowledge import load
+from ..knowledge import load
 
 
 def model_facts() -> dict:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from ..agents.offline.knowledge import load as knowledge
+from ..knowledge import load as knowledge
 from ..agents.offline.numbers import Load, read_load
 from ..agents.offline.quantities import DAY, MONTH, YEAR
 from ..design import Capacity, Design

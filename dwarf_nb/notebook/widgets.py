@@ -26,9 +26,8 @@ from ..errors import DwarfError, InputError
 from ..views import escape
 
 # Sliders reach 2.5 × the largest weight, so any one criterion can be made to dominate
-# whether weights are fractions summing to 1 or small integers; 50 steps each.
+# whether weights are fractions summing to 1 or small integers.
 SLIDER_SPAN = 2.5
-SLIDER_STEPS = 50
 BAR_CSS = "display:inline-block;height:0.9em;background:{color};width:{width:.1f}%"
 WINNER_COLOR = "#2e7d32"
 OTHER_COLOR = "#90a4ae"
@@ -109,7 +108,9 @@ class TradeoffExplorer:
                 value=weight,
                 min=0.0,
                 max=high,
-                step=high / SLIDER_STEPS,
+                # No step: the browser would snap a weight like 0.1 to its step grid and
+                # show (and, moving it, send back) a value the designer never chose.
+                step=None,
                 readout_format=".2f",
                 description=criterion,
                 continuous_update=True,

@@ -1,23 +1,11 @@
-"""Loads the offline designer's knowledge files (`dwarf_nb/knowledge/*.toml`) once per process."""
+"""Word-level helpers over the offline designer's knowledge: nouns, singulars, phrase patterns."""
 
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache, lru_cache
-from importlib import resources
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-
-@cache
-def load(name: str) -> dict:
-    """The parsed `knowledge/<name>.toml`."""
-    text = resources.files("dwarf_nb.knowledge").joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+from ...knowledge import load
 
 
 @cache
