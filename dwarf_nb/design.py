@@ -8,9 +8,9 @@ one. `Design.model_dump(mode="json")` is what the CLI prints and the store keeps
 from __future__ import annotations
 
 import re
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -60,12 +60,17 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
 
-def _slug(value: str, what: str) -> str:
-    if not SLUG.match(value):
-        raise ValueError(
-            f"{what} {value!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter"
-        )
-    return value
+def _slug(what: str):
+    """A string type that must be a slug; the error names what the string is."""
+
+    def check(value: str) -> str:
+        if not SLUG.match(value):
+            raise ValueError(
+                f"{what} {value!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter"
+            )
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"pattern": SLUG.pattern})]
 
 
 class Trait(_Model):
@@ -91,7 +96,7 @@ class Endpoint(_Model):
 
 
 class Service(_Model):
-    name: str
+    name: _slug("service name")
     kind: ServiceKind = "api"
     responsibility: str = ""
     language: str = ""
@@ -104,14 +109,10 @@ class Service(_Model):
     publishes: list[str] = Field(default_factory=list)
     consumes: list[str] = Field(default_factory=list)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _slug(v, "service name")
 
 
 class Component(_Model):
-    name: str
+    name: _slug("component name")
     kind: ComponentKind
     technology: str = ""
     purpose: str = ""
@@ -120,10 +121,6 @@ class Component(_Model):
     shared: bool = False
     public: bool = False
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _slug(v, "component name")
 
 
 class Edge(_Model):
@@ -146,20 +143,16 @@ class EntityField(_Model):
 
 
 class Entity(_Model):
-    name: str
+    name: _slug("entity name")
     fields: list[EntityField] = Field(default_factory=list)
     owner: Optional[str] = None
     store: Optional[str] = None
     partition_by: Optional[str] = None
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _slug(v, "entity name")
 
 
 class Job(_Model):
-    name: str
+    name: _slug("job name")
     trigger: str
     service: Optional[str] = None
     description: str = ""
@@ -167,10 +160,6 @@ class Job(_Model):
     backoff: str = "exponential"
     dead_letter: Optional[str] = None
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _slug(v, "job name")
 
 
 class Option(_Model):
@@ -213,7 +202,7 @@ class SLOs(_Model):
 
 class Design(_Model):
     schema_version: int = SCHEMA_VERSION
-    name: str = "design"
+    name: _slug("design name") = "design"
     summary: str = ""
     requirements: str = ""
     style: Style = "modular_monolith"
@@ -229,10 +218,6 @@ class Design(_Model):
     slos: SLOs = Field(default_factory=SLOs)
     assumptions: list[str] = Field(default_factory=list)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _slug(v, "design name")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Design":

@@ -23,6 +23,16 @@ def problem(request) -> dict:
 
 
 @pytest.fixture
+def fake():
+    """A fake Anthropic Messages API on 127.0.0.1 (tests/fake_anthropic.py), stopped afterwards."""
+    import fake_anthropic
+
+    server = fake_anthropic.FakeAnthropic().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def in_tmp(tmp_path, monkeypatch) -> Path:
     """Run the test inside an empty folder, so nothing lands in the checkout."""
     monkeypatch.chdir(tmp_path)

@@ -259,7 +259,11 @@ def test_tradeoff_explorer_reacts_to_a_slider(page, lab, shots):
     assert "weighted_total" in before[0]
     explorer.screenshot(path=str(shots / "03-explorer-before.png"))
 
-    handle = explorer.locator(".widget-slider .noUi-handle").first
+    # A slider with room to move (the notebook already pushed one to its maximum).
+    handles = explorer.locator(".widget-slider .noUi-handle").all()
+    handle = next(
+        h for h in handles if float(h.get_attribute("aria-valuenow")) < float(h.get_attribute("aria-valuemax"))
+    )
     handle.focus()
     handle.press("End")  # the keyboard path a person without a mouse uses
 

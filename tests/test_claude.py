@@ -32,13 +32,6 @@ def no_real_credentials(monkeypatch):
 
 
 @pytest.fixture
-def fake():
-    server = fa.FakeAnthropic().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "designs.db")
     yield s

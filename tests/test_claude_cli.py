@@ -17,13 +17,6 @@ TEXT = "A booking service for 20 yoga studios; members book classes on their pho
 
 
 @pytest.fixture
-def fake():
-    server = fa.FakeAnthropic().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def env(fake, in_tmp, monkeypatch):
     """Point the SDK at the fake server, with a fake key; return the requirements file."""
     monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
