@@ -165,9 +165,13 @@ def page(browser):
         context.close()
 
 
+# Every code cell numbered, or an error shown (Run All stops at the first error).
 ALL_CELLS_RAN = """() => {
     const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const errors = document.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+    return prompts.length > 0 && (prompts.every(p => /\\[\\d+\\]/.test(p.textContent))
+        || [...errors].some(e => /Traceback|Error/.test(e.innerText)));
 }"""
 
 # The toolbar's execution indicator reads "idle" before any kernel exists; the status bar
@@ -199,6 +203,8 @@ def run_all(page, lab: Lab, notebook: str, shots: Path) -> None:
         page.screenshot(path=str(stuck))
         pytest.fail(f"{notebook}: cells did not all run in {RUN_TIMEOUT}s: {page.evaluate(PROMPTS)} (see {stuck})")
     errors = page.evaluate(ERROR_OUTPUTS)
+    if errors:
+        page.screenshot(path=str(shots / f"{Path(notebook).stem}-error.png"))
     assert not errors, f"{notebook}: a cell shows an error:\n" + "\n---\n".join(errors)
 
 

@@ -12,6 +12,7 @@ import dwarf_nb
 from dwarf_nb.design import Design, Edge, Service
 from dwarf_nb.errors import InputError
 from dwarf_nb.views.mermaid import flowchart
+from dwarf_nb.views.service_map import links
 
 LABEL = r'"[^"<>]*(?:<br/>[^"<>]*)*"'
 LINE = {
@@ -77,7 +78,7 @@ def test_shop_flowchart():
     assert ("n_orders", "-.->", "kafka: order.placed", "n_events") in chart["edges"]
     assert ("n_events", "-.->", "kafka", "n_billing") in chart["edges"]
     assert ("n_orders", "-->", "sql", "n_orders_db") in chart["edges"]
-    assert len(chart["edges"]) == len(shop().edges)
+    assert len(chart["edges"]) == len(links(shop()))
 
 
 def test_shapes_tell_datastores_brokers_and_clients_apart():
@@ -130,11 +131,23 @@ def test_every_example(problem):
     chart = check_structure(design.mermaid())
     for part in [*design.services, *design.components]:
         assert any(lines[0] == part.name for lines in chart["nodes"].values()), part.name
-    assert len(chart["edges"]) == len(design.edges)
-    assert sum(e[1] == "-.->" for e in chart["edges"]) == sum(e.mode == "async" for e in design.edges)
+    drawn = links(design)
+    assert len(chart["edges"]) == len(drawn)
+    assert sum(e[1] == "-.->" for e in chart["edges"]) == sum(link.mode == "async" for link in drawn)
     contexts = {s.context for s in design.services if s.context}
     assert set(chart["subgraphs"]) == contexts
 
 
 def test_an_empty_design_is_a_bare_flowchart():
     assert flowchart(Design(name="blank")) == "flowchart LR\n"
+
+
+def test_parallel_edges_are_one_arrow_naming_each_topic():
+    topics = ["a.created", "a.updated", "a.deleted", "a.archived", "a.restored"]
+    design = Design(
+        name="bundle",
+        services=[Service(name="api"), Service(name="jobs", kind="worker")],
+        edges=[Edge(source="api", target="jobs", protocol="amqp", mode="async", label=t) for t in topics],
+    )
+    chart = check_structure(flowchart(design))
+    assert chart["edges"] == [("n_api", "-.->", "amqp: a.created, a.updated, a.deleted, +2 more", "n_jobs")]

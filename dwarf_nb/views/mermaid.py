@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..design import DATASTORE_KINDS, Component, Design, Service
 from ..errors import InputError
 from .escape import mermaid_id, mermaid_label
-from .service_map import CLIENTS, DIRECTIONS, edge_lines, node_lines, placement
+from .service_map import CLIENTS, DIRECTIONS, links, node_lines, placement
 
 # Node shapes (opening, closing bracket) so a reader tells parts apart without icons.
 SHAPES = {
@@ -42,10 +42,10 @@ def flowchart(design: Design, direction: str = "LR") -> str:
             lines.append(f'{indent}{ids[name]}{opening}"{label}"{closing}')
         if group.context:
             lines.append("  end")
-    for edge in design.edges:
-        text = mermaid_label(": ".join(edge_lines(edge)))
-        link = f'|"{text}"|' if text else ""
-        lines.append(f"  {ids[edge.source]} {ARROWS[edge.mode]}{link} {ids[edge.target]}")
+    for link in links(design):
+        text = mermaid_label(": ".join(link.lines))
+        label = f'|"{text}"|' if text else ""
+        lines.append(f"  {ids[link.source]} {ARROWS[link.mode]}{label} {ids[link.target]}")
     return "\n".join(lines) + "\n"
 
 

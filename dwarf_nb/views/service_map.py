@@ -84,8 +84,39 @@ def node_lines(part: Union[Service, Component, str]) -> list[str]:
     return [part.name] if detail == part.name else [part.name, detail]
 
 
-def edge_lines(edge) -> list[str]:
-    return [x for x in (edge.protocol, edge.label) if x]
+@dataclass(frozen=True)
+class Link:
+    """One drawn arrow: every edge of a design between the same two parts in the same mode."""
+
+    source: str
+    target: str
+    mode: str
+    protocol: str
+    labels: tuple[str, ...]
+
+    @property
+    def lines(self) -> list[str]:
+        return [x for x in (self.protocol, ", ".join(self.labels)) if x]
+
+
+# Six topics from one service to the broker are one arrow with their names on it, not six
+# parallel curves; past this many names the label says how many more there are.
+MAX_LABELS = 3
+
+
+def links(design: Design) -> list[Link]:
+    """The design's edges bundled per (source, target, mode), in first-seen order."""
+    groups: dict[tuple[str, str, str], list] = {}
+    for edge in design.edges:
+        groups.setdefault((edge.source, edge.target, edge.mode), []).append(edge)
+    result = []
+    for (source, target, mode), edges in groups.items():
+        protocol = ", ".join(dict.fromkeys(e.protocol for e in edges if e.protocol))
+        labels = list(dict.fromkeys(e.label for e in edges if e.label))
+        if len(labels) > MAX_LABELS:
+            labels = labels[:MAX_LABELS] + [f"+{len(labels) - MAX_LABELS} more"]
+        result.append(Link(source, target, mode, protocol, tuple(labels)))
+    return result
 
 
 def render(design: Design, format: str = "svg", direction: str = "LR") -> Union[str, bytes]:
@@ -140,9 +171,9 @@ def _build(design: Design, direction: str):
         else:
             _add_nodes(group.parts, nodes)
 
-    for edge in design.edges:
-        style = "dashed" if edge.mode == "async" else ""
-        nodes[edge.source] >> Edge(label=escape.dot_label(*edge_lines(edge)), style=style) >> nodes[edge.target]
+    for link in links(design):
+        style = "dashed" if link.mode == "async" else ""
+        nodes[link.source] >> Edge(label=escape.dot_label(*link.lines), style=style) >> nodes[link.target]
     return diagram.dot
 
 
