@@ -43,7 +43,7 @@ def flowchart(design: Design, direction: str = "LR") -> str:
         if group.context:
             lines.append("  end")
     for link in links(design):
-        text = mermaid_label(": ".join(link.lines))
+        text = mermaid_label(link.text)
         label = f'|"{text}"|' if text else ""
         lines.append(f"  {ids[link.source]} {ARROWS[link.mode]}{label} {ids[link.target]}")
     return "\n".join(lines) + "\n"

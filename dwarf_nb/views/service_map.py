@@ -96,7 +96,13 @@ class Link:
 
     @property
     def lines(self) -> list[str]:
-        return [x for x in (self.protocol, ", ".join(self.labels)) if x]
+        """Protocol, then one line per label (the map's label)."""
+        return [x for x in (self.protocol, *self.labels) if x]
+
+    @property
+    def text(self) -> str:
+        """Protocol and labels on one line (a flowchart's label)."""
+        return ": ".join(x for x in (self.protocol, ", ".join(self.labels)) if x)
 
 
 # Six topics from one service to the broker are one arrow with their names on it, not six
