@@ -87,6 +87,10 @@ def _target(root: Path, relative: str) -> Path:
     path = root.joinpath(*parts)
     if path.is_symlink() or not path.resolve().is_relative_to(root):
         raise ExportConflict(f"refusing to write {relative}: it resolves outside the export folder {root}")
+    # Checked before anything is written, so a file in the way never leaves half an export.
+    for parent in path.relative_to(root).parents:
+        if (root / parent).exists() and not (root / parent).is_dir():
+            raise ExportConflict(f"cannot write {relative}: {root / parent} is a file, not a folder")
     return path
 
 
@@ -148,9 +152,12 @@ def export(design: Design, directory, force: bool = False, formats: Iterable[str
             raise ExportConflict(
                 f"{root / edited[0]}{more} {how}: re-run with --force (force=True) to overwrite it"
             )
-    for relative, path in targets.items():
-        if not path.exists() or path.read_bytes() != files[relative]:
-            _write(path, files[relative])
+    try:
+        for relative, path in targets.items():
+            if not path.exists() or path.read_bytes() != files[relative]:
+                _write(path, files[relative])
+    except OSError as err:  # a read-only or special folder (/proc), a full disk
+        raise InputError(f"cannot write {err.filename or root}: {err.strerror}") from None
     for relative, digest in manifest.items():  # files an older version of the design produced
         if relative in files:
             continue

@@ -264,3 +264,13 @@ def test_cli_design_with_output_folder(tmp_path, capsys):
     assert main(["design", str(brief), "-o", str(tmp_path / "out")]) == 0
     assert "BACKEND_DESIGN.md" in capsys.readouterr().err
     assert sections((tmp_path / "out" / "BACKEND_DESIGN.md").read_text()).keys() == set(SECTIONS)
+
+
+def test_a_file_in_the_way_of_a_subfolder_stops_the_export_before_writing(tmp_path):
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "adr").write_text("my notes\n")
+    with pytest.raises(ExportConflict, match=r"adr is a file, not a folder"):
+        small_design().export(target)
+    assert sorted(p.name for p in target.iterdir()) == ["adr"]
+    assert (target / "adr").read_text() == "my notes\n"
