@@ -8,7 +8,7 @@ one. `Design.model_dump(mode="json")` is what the CLI prints and the store keeps
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -35,21 +35,8 @@ ComponentKind = Literal[
     "analytics",
     "read_replica",
 ]
-DATASTORE_KINDS = frozenset(
-    {
-        "relational_db",
-        "document_db",
-        "wide_column_db",
-        "key_value_store",
-        "graph_db",
-        "time_series_db",
-        "cache",
-        "object_storage",
-        "search_index",
-        "analytics",
-        "read_replica",
-    }
-)
+# Every component kind that keeps data: all but the broker and the edge in front of the services.
+DATASTORE_KINDS = frozenset(get_args(ComponentKind)) - {"message_broker", "cdn", "load_balancer", "api_gateway"}
 ApiStyle = Literal["rest", "grpc", "graphql", "websocket", "none"]
 Mode = Literal["sync", "async"]
 Severity = Literal["error", "warning", "info"]

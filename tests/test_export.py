@@ -16,6 +16,7 @@ from export_samples import HOSTILE_TEXT, hostile_design, rich_design, small_desi
 from markdown_it import MarkdownIt
 
 from dwarf_nb.cli import main
+from dwarf_nb.design import Design
 from dwarf_nb.errors import ExportConflict, InputError
 from dwarf_nb.views.document import SECTIONS
 from dwarf_nb.views.service_map import render as render_map
@@ -274,3 +275,16 @@ def test_a_file_in_the_way_of_a_subfolder_stops_the_export_before_writing(tmp_pa
         small_design().export(target)
     assert sorted(p.name for p in target.iterdir()) == ["adr"]
     assert (target / "adr").read_text() == "my notes\n"
+
+
+def test_a_job_runner_name_is_escaped_in_the_jobs_table():
+    from dwarf_nb.views.document import render_markdown
+
+    # Job.service is free text in the contract (not a validated slug), unlike the names in backticks.
+    data = small_design().model_dump(mode="json")
+    data["jobs"] = [{"name": "nightly", "trigger": "cron: 0 2 * * *", "service": "api` | <b>x</b>"}]
+    markdown = render_markdown(Design.model_validate(data))
+    parser = _Tags()
+    parser.feed(MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown))
+    assert "b" not in parser.tags
+    assert all(len(set(shape)) == 1 for shape in table_shapes(markdown))

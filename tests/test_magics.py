@@ -145,6 +145,12 @@ def test_bad_variable_name(ip):
     assert "variable name" in run(ip, f"%%dwarf shop -o class\n{SHOP}").usage_error()
 
 
+def test_a_keyword_name_needs_an_output_variable(ip):
+    assert "-o VAR" in run(ip, f"%%dwarf class\n{SHOP}").usage_error()
+    assert run(ip, f"%%dwarf class -o klass\n{SHOP}").error is None
+    assert ip.user_ns["klass"].name == "class"
+
+
 def test_unknown_backend(ip):
     message = run(ip, f"%%dwarf shop --backend telepathy\n{SHOP}").usage_error()
     assert "telepathy" in message and "offline" in message

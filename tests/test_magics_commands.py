@@ -85,6 +85,19 @@ def test_tradeoffs_with_weights_and_topic(ip, shop):
     assert heavy.error is None and heavy.last("text/plain") != plain.last("text/plain")
 
 
+def test_weights_without_topic_reach_the_table_that_scores_them(ip, shop):
+    # The help's own example: a criterion only the language table scores, both tables shown.
+    from dwarf_nb.analysis.tradeoffs import criteria
+
+    scored = {topic: {c for d in shop.decisions if d.topic == topic for c in criteria(d)} for topic in ("language", "database")}
+    criterion = sorted(scored["language"] - scored["database"])[0]
+    plain = run(ip, "%dwarf tradeoffs shop").last("text/plain")
+    heavy = run(ip, f"%dwarf tradeoffs shop --weights {criterion}=50")
+    assert heavy.error is None
+    assert "Tradeoffs: database" in heavy.last("text/plain") and heavy.last("text/plain") != plain
+    assert "astrology" in run(ip, "%dwarf tradeoffs shop --weights astrology=2").usage_error()
+
+
 def test_bad_weights_and_unknown_topic(ip, shop):
     assert "CRITERION=NUMBER" in run(ip, "%dwarf tradeoffs shop --weights performance=lots").usage_error()
     assert "astrology" in run(ip, "%dwarf tradeoffs shop --topic astrology").usage_error()

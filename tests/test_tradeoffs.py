@@ -10,6 +10,7 @@ from handmade_maps import language_decision
 
 import dwarf_nb
 from dwarf_nb.analysis import tradeoffs
+from dwarf_nb.analysis.tradeoffs import decision_table, rank
 from dwarf_nb.design import Decision, Design, Option
 from dwarf_nb.errors import DesignError, InputError
 
@@ -19,7 +20,7 @@ def database_decision() -> Decision:
         title="Primary store for orders",
         topic="database",
         subject="orders-db",
-        weights={"consistency": 3.0},  # "operations" has no weight: it counts 1
+        weights={"consistency": 3.0},  # "operations" has no weight: shown, but it counts 0
         options=[
             Option(name="PostgreSQL", scores={"consistency": 5, "operations": 4}),
             Option(name="MongoDB", scores={"consistency": 3, "operations": 5}),
@@ -38,13 +39,15 @@ def design_with_decisions() -> Design:
 
 def test_weighted_totals_and_rank_hand_checked():
     table = tradeoffs.decision_table(database_decision())
-    # PostgreSQL 3*5 + 1*4 = 19, MongoDB 3*3 + 1*5 = 14, Cassandra 3*2 + 0 = 6
+    # PostgreSQL 3*5 + 0*4 = 15, MongoDB 3*3 + 0*5 = 9, Cassandra 3*2 = 6
     assert list(table.index) == ["PostgreSQL", "MongoDB", "Cassandra"]
     assert list(table.columns) == ["consistency", "operations", "weighted_total", "rank"]
-    assert list(table["weighted_total"]) == [19.0, 14.0, 6.0]
+    assert list(table["weighted_total"]) == [15.0, 9.0, 6.0]
     assert list(table["rank"]) == [1, 2, 3]
     assert math.isnan(table.loc["Cassandra", "operations"]), "a missing score shows as missing"
-    assert tradeoffs.rank(database_decision()) == [("PostgreSQL", 19.0), ("MongoDB", 14.0), ("Cassandra", 6.0)]
+    assert tradeoffs.rank(database_decision()) == [("PostgreSQL", 15.0), ("MongoDB", 9.0), ("Cassandra", 6.0)]
+    # Once given a weight the criterion counts: PostgreSQL 15 + 4*4 = 31, MongoDB 9 + 4*5 = 29.
+    assert tradeoffs.rank(database_decision(), {"operations": 4}) == [("PostgreSQL", 31.0), ("MongoDB", 29.0), ("Cassandra", 6.0)]
 
 
 def test_weights_change_the_ranking():
@@ -57,7 +60,7 @@ def test_weights_change_the_ranking():
 
 def test_overrides_merge_over_the_decision_weights():
     decision = database_decision()
-    assert tradeoffs.effective_weights(decision) == {"consistency": 3.0, "operations": 1.0}
+    assert tradeoffs.effective_weights(decision) == {"consistency": 3.0, "operations": 0.0}
     assert tradeoffs.effective_weights(decision, {"operations": 4}) == {"consistency": 3.0, "operations": 4.0}
 
 
@@ -73,6 +76,7 @@ def test_equal_totals_share_a_rank():
         ({"hiring": -1}, ["hiring", "zero or positive"]),
         ({"hiring": "lots"}, ["hiring", "number"]),
         ({"hiring": float("nan")}, ["hiring"]),
+        ({"hiring": float("inf")}, ["hiring", "finite"]),
     ],
 )
 def test_bad_weights_are_input_errors(weights, words):
@@ -213,3 +217,24 @@ def test_examples_have_consistent_tables(problem):
                 assert table["weighted_total"].is_monotonic_decreasing
                 assert set(table.index) == {o.name for o in decision.options}
         assert len(frame) == sum(len(d.options) for d in tradeoffs.decisions_for(design, topic))
+
+
+def test_criteria_a_weighted_decision_leaves_out_weigh_nothing():
+    decision = Decision(
+        title="Store",
+        weights={"consistency": 0.7, "cost": 0.3},
+        options=[
+            Option(name="postgresql", scores={"consistency": 5, "cost": 3, "read_latency": 2}),
+            Option(name="sqlite", scores={"consistency": 3, "cost": 5, "read_latency": 5}),
+        ],
+        chosen="postgresql",
+    )
+    assert rank(decision)[0][0] == "postgresql"
+    assert decision_table(decision).loc["sqlite", "read_latency"] == 5  # still shown
+
+
+def test_tables_agree_with_what_the_designer_chose(problem):
+    design = dwarf_nb.design(problem["requirements"])
+    for decision in design.decisions:
+        if decision.options and decision.status != "superseded":
+            assert rank(decision)[0][0] == decision.chosen, decision.title

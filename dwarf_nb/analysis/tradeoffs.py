@@ -45,16 +45,21 @@ def _check_overrides(weights: Optional[dict[str, float]], valid: list[str]) -> d
             number = float(value)
         except (TypeError, ValueError):
             raise InputError(f"weight of {name!r} must be a number, not {value!r}") from None
-        if math.isnan(number) or number < 0:
-            raise InputError(f"weight of {name!r} must be zero or positive, not {value!r}")
+        if not math.isfinite(number) or number < 0:  # an infinite weight makes every total inf (or nan)
+            raise InputError(f"weight of {name!r} must be a finite number, zero or positive, not {value!r}")
         checked[name] = number
     return checked
 
 
 def effective_weights(decision: Decision, weights: Optional[dict[str, float]] = None) -> dict[str, float]:
-    """Weight per criterion: overrides over the decision's weights over 1."""
+    """Weight per criterion: overrides over the decision's weights.
+
+    A decision without weights weighs every criterion 1; a decision with weights weighs the
+    criteria it does not list 0, since its author scored them for information only.
+    """
     names = criteria(decision)
-    merged = {name: float(decision.weights.get(name, DEFAULT_WEIGHT)) for name in names}
+    default = 0.0 if decision.weights else DEFAULT_WEIGHT
+    merged = {name: float(decision.weights.get(name, default)) for name in names}
     merged.update(_check_overrides(weights, names))
     return merged
 
@@ -201,18 +206,23 @@ def _labels(decisions: list[Decision]) -> list[str]:
     return unique
 
 
-def _split_overrides(decisions: list[Decision], weights: Optional[dict[str, float]]) -> list[dict[str, float]]:
-    # One set of overrides for the whole topic: a criterion is valid if any decision uses it,
-    # and applies to the decisions that do.
-    every = list(dict.fromkeys(c for d in decisions for c in criteria(d)))
-    checked = _check_overrides(weights, every)
-    return [{c: w for c, w in checked.items() if c in criteria(d)} for d in decisions]
+def _split_overrides(groups: list[list[Decision]], weights: Optional[dict[str, float]]) -> list[dict[str, float]]:
+    # One set of overrides for several groups of decisions (one decision, or one topic each):
+    # a criterion is valid if any decision uses it, and applies to the groups that use it.
+    used = [list(dict.fromkeys(c for d in group for c in criteria(d))) for group in groups]
+    checked = _check_overrides(weights, list(dict.fromkeys(c for names in used for c in names)))
+    return [{c: w for c, w in checked.items() if c in names} for names in used]
+
+
+def topic_weights(design: Design, topics: list[str], weights: Optional[dict[str, float]]) -> list[dict[str, float]]:
+    """The overrides of each topic, when one set of weights is given for several topics at once."""
+    return _split_overrides([decisions_for(design, t) for t in topics], weights)
 
 
 def tradeoff_table(design: Design, topic: str, weights: Optional[dict[str, float]] = None) -> pd.DataFrame:
     """All decisions of a topic in one frame, indexed by (decision, option)."""
     decisions = decisions_for(design, topic)
-    frames = [decision_table(d, w) for d, w in zip(decisions, _split_overrides(decisions, weights))]
+    frames = [decision_table(d, w) for d, w in zip(decisions, _split_overrides([[d] for d in decisions], weights))]
     labels = _labels(decisions)
     frame = pd.concat(frames, keys=labels, names=["decision", "option"], sort=False)
     columns = [c for c in frame.columns if c not in ("weighted_total", "rank")]
@@ -224,7 +234,7 @@ def sensitivity_lines(design: Design, topic: str, weights: Optional[dict[str, fl
     decisions = decisions_for(design, topic)
     return [
         f"{label}: {sensitivity(d, w).line}"
-        for label, d, w in zip(_labels(decisions), decisions, _split_overrides(decisions, weights))
+        for label, d, w in zip(_labels(decisions), decisions, _split_overrides([[d] for d in decisions], weights))
         if d.options
     ]
 

@@ -293,6 +293,8 @@ class DwarfMagics(Magics, Configurable):
             raise InputError("--refine needs the NAME of the design to change, e.g. %%dwarf shop --refine")
         if args.var is not None and (not args.var.isidentifier() or keyword.iskeyword(args.var)):
             raise InputError(f"-o {args.var!r} is not a Python variable name")
+        if args.var is None and args.name is not None and keyword.iskeyword(args.name.replace("-", "_")):
+            raise InputError(f"{args.name!r} is a Python keyword, so no variable can hold the design: add -o VAR")
         backend = args.backend or self.backend
         what = f"changing {args.name}" if args.refine else f"designing {args.name or 'a backend'}"
         progress = ProgressLine(f"{what} with the {backend} backend")

@@ -163,10 +163,6 @@ def datastores(design: Design, service: Service) -> list[Component]:
     return of_kinds(neighbours(design, service), DATASTORE_KINDS - CACHE_KINDS - {"cdn"})
 
 
-def owned_entities(design: Design, service: Service) -> list[Entity]:
-    return [e for e in design.entities if e.owner == service.name]
-
-
 def entity(design: Design, name: Optional[str]) -> Optional[Entity]:
     for ent in design.entities:
         if ent.name == name:

@@ -75,18 +75,19 @@ class TradeoffTable:
 
 def tradeoff_tables(design: Design, topics=None, weights: Optional[dict[str, float]] = None) -> list[TradeoffTable]:
     """The weighted decision tables of `topics` (default: languages and databases)."""
-    from ..analysis.tradeoffs import sensitivity_lines, tradeoff_table
+    from ..analysis.tradeoffs import sensitivity_lines, topic_weights, tradeoff_table
     from ..analysis.tradeoffs import topics as present
 
     if topics is None:
         topics = [t for t in CARD_TOPICS if t in present(design)]
+    # One set of weights for every table shown: each table takes the criteria it scores.
     return [
         TradeoffTable(
             topic=str(topic),
-            frame=tradeoff_table(design, topic, weights=weights),
-            lines=sensitivity_lines(design, topic, weights=weights),
+            frame=tradeoff_table(design, topic, weights=own),
+            lines=sensitivity_lines(design, topic, weights=own),
         )
-        for topic in topics
+        for topic, own in zip(topics, topic_weights(design, topics, weights))
     ]
 
 

@@ -71,6 +71,11 @@ _USAGE = re.compile(
     r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>minutes?|mins?|hours?|hrs?)\s+(?:a|per|each)\s+day", re.IGNORECASE
 )
 _BITRATE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>[KkMGT]bps)\b")
+_SHARE_CARRIES = re.compile(
+    r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+"
+    r"(?:an?\s+|one\s+)?(?P<what>[a-z-]+)",
+    re.IGNORECASE,
+)
 _BURST_WINDOW = re.compile(
     r"\b(?:first|within|in|during|over)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
     re.IGNORECASE,
@@ -252,8 +257,7 @@ class _Reader:
         sents, by_sentence, out = self.sents, self.by_sentence, self.out
         for si, items in by_sentence.items():
             for q in items:
-                existing = _EXISTING.match(sents[si], q.end) or _EXISTING_BEFORE.search(sents[si], max(0, q.start - 40), q.start)
-                if q.kind == "bytes" and existing:
+                if q.kind == "bytes" and (_EXISTING.match(sents[si], q.end) or _EXISTING_BEFORE.search(sents[si], max(0, q.start - 40), q.start)):
                     out.static_bytes += q.value
                     out.static_evidence.append(evidence(sents[si]))
 
@@ -524,7 +528,7 @@ class _Reader:
         # "1% of messages carry a file averaging 1 MB"
         for si in sorted(by_sentence):
             sent = sents[si]
-            for pm in re.finditer(r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+(?:an?\s+|one\s+)?(?P<what>[a-z-]+)", sent, re.IGNORECASE):
+            for pm in _SHARE_CARRIES.finditer(sent) if "%" in sent else ():
                 base = flows.get(singular(pm.group("noun")))
                 what = singular(pm.group("what"))
                 if base is None or what == base.noun:
@@ -555,16 +559,21 @@ class _Reader:
             out.concurrent_evidence = out.users_evidence
 
     def attach_retention(self) -> None:
-        """Each stream keeps the first retention stated after its noun."""
+        """Each stream keeps the retention stated nearest its noun (after it first), in the last sentence naming both."""
         sents = self.sents
-        flows, retained = self.flows, self.retained
-        # Retention attached to a flow by its noun: the first retention stated after the noun.
-        for flow in flows.values():
-            for si in sorted({r[2] for r in retained}):
-                nm = re.search(rf"\b{re.escape(flow.noun.split()[-1][:5])}", sents[si], re.IGNORECASE)
+        by_sentence: dict[int, list[tuple[float, str, int, int]]] = {}
+        for r in self.retained:
+            by_sentence.setdefault(r[2], []).append(r)
+        # Latest sentence first: the last sentence that names the noun wins, so the search stops there.
+        order = sorted(by_sentence, reverse=True)
+        for flow in self.flows.values():
+            noun = re.compile(rf"\b{re.escape(flow.noun.split()[-1][:5])}", re.IGNORECASE)
+            for si in order:
+                nm = noun.search(sents[si])
                 if nm:
-                    here = sorted((r for r in retained if r[2] == si), key=lambda r: (r[3] < nm.start(), abs(r[3] - nm.start())))
-                    flow.retention_s = here[0][0]
+                    at = nm.start()
+                    flow.retention_s = min(by_sentence[si], key=lambda r: (r[3] < at, abs(r[3] - at)))[0]
+                    break
 
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
     """'60 million submissions and 150 million views per day': the first count shares the period."""

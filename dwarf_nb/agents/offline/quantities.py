@@ -39,7 +39,9 @@ FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth"
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s)")
 _QUANTITY = re.compile(
-    r"(?<![\w.,:])(?P<cur>[$€£])?"
+    # The leading look-ahead only names the characters a quantity can start with: it lets
+    # the engine skip the look-behind test at every other position of the text.
+    r"(?=[$€£\d])(?<![\w.,:])(?P<cur>[$€£])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?[-–]\s?(?P<num2>\d+(?:\.\d+)?)(?![\d,]))?"
     r"(?:\s?(?P<word>thousand|million|billion|trillion|mln|bn)\b|(?P<short>[kKMBT]|bn)(?![A-Za-z0-9]))?"
     r"(?:\s?-?\s?(?P<unit>bytes?|KB|kB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|B|ms|milliseconds?|msecs?|seconds?"
@@ -69,9 +71,11 @@ _PERIOD_NEAR = re.compile(r"\s*(?:per|a|an|each|every|/)\s?(?:second|sec|s|minut
 _PEAK_AT = re.compile(r"\bpeak(?:s|ing|ed)?\s+(?:at|of|to|around|near)?\s*(?:about|around|roughly|~)?\s*$")
 PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
 _EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+_AT_PEAK = re.compile(r"\bat\s+(?:the\s+)?peak\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(\w+)'s\b")
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     """One number in the text, as written, with what the reader made of it."""
 
@@ -168,15 +172,32 @@ def noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[
         if pair and pair in classes:
             nouns.append(pair)
             continue
-        for cand in (singular(tok), singular(tok.split("-")[-1]), singular(tok.split("/")[-1]), singular(tok.split("/")[0])):
-            if cand in classes:
-                nouns.append(cand)
-                break
+        cand = _known_part(tok, classes)
+        if cand is not None:
+            nouns.append(cand)
     noun = nouns[-1] if nouns else None
     if len(nouns) > 1 and classes[noun] not in ("users", "emitter") and not _PERIOD_NEAR.search(text, consumed, consumed + 40):
         # "30,000 concurrent users play ...": without a period the count is of people, not of plays.
         noun = next((n for n in nouns if classes[n] in ("users", "emitter")), noun)
     return noun, tokens, consumed
+
+
+def _known_part(tok: str, classes: dict[str, str]) -> Optional[str]:
+    """The known noun a token names: itself, or its last part ("e-books"), or a part around a slash."""
+    whole = singular(tok)
+    if whole in classes or ("-" not in tok and "/" not in tok):
+        # Without '-' or '/' every part is the whole token: no need to look further.
+        return whole if whole in classes else None
+    for cand in (singular(tok.split("-")[-1]), singular(tok.split("/")[-1]), singular(tok.split("/")[0])):
+        if cand in classes:
+            return cand
+    return None
+
+
+@cache
+def _any_substring(words: tuple[str, ...]) -> re.Pattern:
+    """One pattern finding any of `words` anywhere (no word bounds): a cheap 'is any there?' test."""
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 @cache
@@ -194,6 +215,11 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
     """Every quantity in the text, sentence by sentence."""
     classes = noun_classes()
     quals = load("quantities")["qualifiers"]
+    # The word lists' patterns, looked up once per text rather than once per number.
+    daily, monthly = _any_word(tuple(quals["daily_active"][:3])), _any_word(tuple(quals["monthly_active"][:3]))
+    concurrent, registered = _any_word(tuple(quals["concurrent"])), _any_word(tuple(quals["registered"]))
+    growth, baseline = _any_word(tuple(quals["growth"])), _any_word(tuple(quals["baseline"]))
+    any_peak, any_base = _any_substring(tuple(quals["peak"])), _any_substring(tuple(quals["baseline"]) + ("average",))
     sents = sentences(text)
     found: list[Quantity] = []
     for si, sent in enumerate(sents):
@@ -202,6 +228,8 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
         prev_end = 0
         prev_count_end = 0
         lsent = sent.lower()
+        # Most sentences name no peak or baseline word at all: then no number in them looks back for one.
+        peaky, based = any_peak.search(lsent) is not None, any_base.search(lsent) is not None
         mine: list[Quantity] = []
         matches = list(_QUANTITY.finditer(sent))
         for mi, m in enumerate(matches):
@@ -247,25 +275,25 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 if q.cls in (None, "users", "emitter"):
                     # Only people and devices have these qualifiers: rates and catalogue items do not.
                     around = near_prefix + " " + phrase
-                    if has_any(around, quals["daily_active"][:3], lowered=True):
+                    if daily.search(around):
                         q.qualifiers.add("daily_active")
-                    elif has_any(around, quals["monthly_active"][:3], lowered=True):
+                    elif monthly.search(around):
                         q.qualifiers.add("monthly_active")
-                    if has_any(phrase + " " + low_rest, quals["concurrent"], lowered=True):
+                    if concurrent.search(phrase + " " + low_rest):
                         q.qualifiers.add("concurrent")
-                    if has_any(around, quals["registered"], lowered=True):
+                    if registered.search(around):
                         q.qualifiers.add("registered")
-                if has_any(low_rest + " " + near_prefix[-20:], quals["growth"], lowered=True):
+                if growth.search(low_rest + " " + near_prefix[-20:]):
                     q.qualifiers.add("growth")
                 # A qualifier only reaches this far back: it keeps long sentences linear.
                 reach = max(clause_start, m.start() - 160)
                 clause_prefix = sent[reach: m.start()]
                 low_prefix = lsent[reach: m.start()]
-                last_peak = max(low_prefix.rfind(w) for w in quals["peak"])
-                last_base = max(max(low_prefix.rfind(w) for w in quals["baseline"]), low_prefix.rfind("average"))
-                if (last_peak > last_base) or re.search(r"\bat\s+(?:the\s+)?peak\b", rest[:40], re.IGNORECASE):
+                last_peak = max(low_prefix.rfind(w) for w in quals["peak"]) if peaky else -1
+                last_base = max(max(low_prefix.rfind(w) for w in quals["baseline"]), low_prefix.rfind("average")) if based else -1
+                if (last_peak > last_base) or _AT_PEAK.search(rest[:40]):
                     q.qualifiers.add("peak")
-                if last_base > last_peak and has_any(clause_prefix, quals["baseline"]):
+                if last_base > last_peak and baseline.search(clause_prefix.lower()):
                     q.qualifiers.add("baseline")
                 since = sent[max(prev_count_end, m.start() - 160): m.start()]
                 em = None
@@ -278,8 +306,8 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.each_of = word
                     elif classes.get(word) == "users":
                         q.each_user = True
-                    elif re.search(r"(\w+)'s\b", since[em.start():]):
-                        q.each_of = singular(re.search(r"(\w+)'s\b", since[em.start():]).group(1))
+                    elif _POSSESSIVE.search(since[em.start():]):
+                        q.each_of = singular(_POSSESSIVE.search(since[em.start():]).group(1))
                 if noun is None and not tokens and q.period is None and _PEAK_AT.search(lsent, max(0, m.start() - 24), m.start()):
                     # "..., peaking at 2,000": the bare figure is the peak of the stream before it.
                     before = [c for c in mine if c.kind == "count" and c.period is not None and c.noun]
