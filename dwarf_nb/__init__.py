@@ -21,16 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def design(text: str, name: str | None = None, backend: str = "offline", progress=None, **options: Any) -> "Design":
     """Design a backend from a requirements text (offline rules unless told otherwise)."""
-    from .agents import check_text, get_agent
+    from .agents import check_name, check_text, get_agent
 
-    return get_agent(backend, **options).design(check_text(text), name=name, progress=progress)
+    return get_agent(backend, **options).design(check_text(text), name=check_name(name), progress=progress)
 
 
 def refine(current: "Design", request: str, backend: str = "offline", progress=None, **options: Any) -> "Design":
     """Apply a change request to a design and return the new version."""
-    from .agents import check_text, get_agent
+    from .agents import check_design, check_text, get_agent
 
-    return get_agent(backend, **options).refine(current, check_text(request), progress=progress)
+    return get_agent(backend, **options).refine(check_design(current), check_text(request), progress=progress)
 
 
 class _Package(types.ModuleType):

@@ -44,15 +44,13 @@ def _read_text(source: str) -> str:
 def _read_design(source: str):
     from pydantic import ValidationError
 
-    from .design import Design
+    from .design import Design, validation_problems
 
     text = _read_text(source)
     try:
         return Design.model_validate_json(text)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "design"
-        raise InputError(f"{source} is not a valid design: {where}: {first['msg']}") from None
+        raise InputError(f"{source} is not a valid design: {validation_problems(err)[0]}") from None
 
 
 def _cmd_design(args) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -40,6 +40,17 @@ DATASTORE_KINDS = frozenset(get_args(ComponentKind)) - {"message_broker", "cdn",
 ApiStyle = Literal["rest", "grpc", "graphql", "websocket", "none"]
 Mode = Literal["sync", "async"]
 Severity = Literal["error", "warning", "info"]
+
+
+def validation_problems(err: ValidationError) -> list[str]:
+    """'where: what' for each problem pydantic found in a design, as a user or a model reads it."""
+
+    def what(error: dict) -> str:
+        # A validator's own sentence reads better without pydantic's "Value error, " prefix.
+        cause = (error.get("ctx") or {}).get("error")
+        return str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
+
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'design'}: {what(e)}" for e in err.errors()]
 
 
 class _Model(BaseModel):

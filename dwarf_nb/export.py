@@ -69,6 +69,8 @@ def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, 
 
 
 def _root(directory) -> Path:
+    if not isinstance(directory, (str, os.PathLike)):
+        raise InputError(f"export needs a folder path, not {type(directory).__name__}")
     root = Path(directory).expanduser()
     if root.exists() and not root.is_dir():
         raise InputError(f"cannot export into {root}: it is a file, not a folder")

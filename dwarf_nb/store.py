@@ -74,9 +74,18 @@ class Store:
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path)
-            self._conn.executescript(_SCHEMA)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path)
+                try:
+                    conn.executescript(_SCHEMA)
+                except sqlite3.Error:
+                    conn.close()
+                    raise
+            except (OSError, sqlite3.Error) as err:  # a folder, a file of another kind, no permission
+                reason = err.strerror if isinstance(err, OSError) else str(err)
+                raise InputError(f"cannot open the design store {self.path}: {reason}") from None
+            self._conn = conn
         return self._conn
 
     def close(self) -> None:

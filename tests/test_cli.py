@@ -130,3 +130,11 @@ def test_internal_error_exits_1_in_one_line(capsys, in_tmp, monkeypatch):
     monkeypatch.setattr(dwarf_nb.views.text, "summary", broken)
     assert main(["design", str(SHOP)]) == 1
     assert one_error_line(capsys) == "dwarf-nb: internal error: RuntimeError: summary exploded"
+
+
+@pytest.mark.parametrize("command", ["lint", "map"])
+def test_a_design_that_breaks_the_contract_is_named_in_one_line(capsys, in_tmp, command):
+    Path("design.json").write_text(json.dumps({"name": "shop", "edges": [{"source": "api", "target": "db"}]}))
+    assert main([command, "design.json"]) == 2
+    line = one_error_line(capsys)
+    assert line == "dwarf-nb: design.json is not a valid design: design: edge api -> db: 'api' is not a service or component of this design"

@@ -59,6 +59,12 @@ def test_show_prefers_the_notebook_variable_and_reads_versions_from_the_store(ip
     assert "no design named 'shop@v7'" in run(ip, "%dwarf show shop@v7").usage_error()
 
 
+def test_a_hyphenated_name_finds_its_notebook_variable(ip):
+    assert run(ip, f"%%dwarf my-shop\n{SHOP}").error is None
+    ip.user_ns["my_shop"] = ip.user_ns["my_shop"].model_copy(update={"summary": "edited in the notebook"})
+    assert "edited in the notebook" in run(ip, "%dwarf show my-shop").last("text/html")
+
+
 def test_diff_of_a_single_version_asks_for_a_refinement(ip, shop):
     assert "one version" in run(ip, "%dwarf diff shop").usage_error()
 

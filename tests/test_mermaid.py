@@ -39,6 +39,12 @@ def parse(text: str) -> list[tuple[str, re.Match]]:
     return parsed
 
 
+def shown(label: str) -> str:
+    """A label's text as Mermaid shows it: its `#code;` entities become HTML ones, then are read."""
+    as_html = re.sub(r"#(\w+);", lambda m: f"&#{m[1]};" if m[1].isdigit() else f"&{m[1]};", label)
+    return html.unescape(as_html)
+
+
 def check_structure(text: str) -> dict:
     """Nodes, edges and subgraphs of a flowchart, after checking it is consistent."""
     parsed = parse(text)
@@ -48,19 +54,19 @@ def check_structure(text: str) -> dict:
     for kind, m in parsed[1:]:
         if kind == "subgraph":
             assert depth == 0
-            depth, current = 1, html.unescape(m.group(2)[1:-1])
+            depth, current = 1, shown(m.group(2)[1:-1])
             subgraphs[current] = []
         elif kind == "end":
             assert depth == 1
             depth, current = 0, None
         elif kind == "node":
             assert m.group(1) not in nodes, f"node id {m.group(1)} defined twice"
-            nodes[m.group(1)] = [html.unescape(x) for x in m.group(3)[1:-1].split("<br/>")]
+            nodes[m.group(1)] = [shown(x) for x in m.group(3)[1:-1].split("<br/>")]
             if current is not None:
                 subgraphs[current].append(m.group(1))
         else:
             assert m.group(1) in nodes and m.group(4) in nodes, "edges join declared nodes"
-            label = html.unescape(m.group(3)[1:-1]) if m.group(3) else ""
+            label = shown(m.group(3)[1:-1]) if m.group(3) else ""
             edges.append((m.group(1), m.group(2), label, m.group(4)))
     assert depth == 0
     return {"nodes": nodes, "edges": edges, "subgraphs": subgraphs}
@@ -151,3 +157,12 @@ def test_parallel_edges_are_one_arrow_naming_each_topic():
     )
     chart = check_structure(flowchart(design))
     assert chart["edges"] == [("n_api", "-.->", "amqp: a.created, a.updated, a.deleted, +2 more", "n_jobs")]
+
+
+def test_apostrophes_hashes_and_backticks_show_as_written():
+    # Mermaid rewrites "#35;"-style codes itself: an HTML "&#x27;" would reach the reader as text.
+    text = "the customer's C# `orders` &#35; #quot;"
+    design = Design(name="d", services=[Service(name="api", responsibility=text, context=text)])
+    chart = check_structure(flowchart(design))
+    assert set(chart["subgraphs"]) == {text}
+    assert "&#x27;" not in flowchart(design) and "`" not in flowchart(design)

@@ -39,3 +39,24 @@ def check_text(text: Any) -> str:
     if not text.strip():
         raise InputError("the requirements text is empty: describe the system to design")
     return text
+
+
+def check_name(name: Any) -> Optional[str]:
+    """The design name a caller chose (None lets the designer pick), or an InputError."""
+    from ..design import SLUG
+
+    if name is not None and not (isinstance(name, str) and SLUG.match(name)):
+        raise InputError(
+            f"{name!r} is not a design name: it must be a slug (lowercase letters, digits, '-' or '_', "
+            "starting with a letter)"
+        )
+    return name
+
+
+def check_design(design: Any):
+    """The Design a change request applies to, or an InputError naming what came instead."""
+    from ..design import Design
+
+    if not isinstance(design, Design):
+        raise InputError(f"refine needs a Design to change, not {type(design).__name__}")
+    return design

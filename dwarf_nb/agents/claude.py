@@ -46,10 +46,21 @@ import anthropic
 import httpx2
 from pydantic import Field, ValidationError
 
-from ..design import SCHEMA_VERSION, SLUG, Capacity, Component, Decision, Design, Edge, Entity, Service, Style
+from ..design import (
+    SCHEMA_VERSION,
+    Capacity,
+    Component,
+    Decision,
+    Design,
+    Edge,
+    Entity,
+    Service,
+    Style,
+    validation_problems,
+)
 from ..errors import AgentError, InputError
 from ..store import Store
-from . import Progress, check_text, get_agent
+from . import Progress, check_design, check_name, check_text, get_agent
 from .agentfile import load_agent_file
 from .faults import KEY_ENV, StreamCut, Unavailable, explain, scrub
 from .usage import Usage, resolve_model
@@ -158,15 +169,7 @@ class _BrokenStream(Exception):
 
 def _problems(err: Exception) -> list[str]:
     """'where: what' for each validation problem, as told to the model and the user."""
-    if isinstance(err, ValidationError):
-        return [f"{'.'.join(str(p) for p in e['loc']) or 'design'}: {_message(e)}" for e in err.errors()]
-    return [str(err)]
-
-
-def _message(error: dict) -> str:
-    # A model validator's own sentence reads better without pydantic's "Value error, " prefix.
-    cause = (error.get("ctx") or {}).get("error")
-    return str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
+    return validation_problems(err) if isinstance(err, ValidationError) else [str(err)]
 
 
 def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
@@ -265,8 +268,7 @@ class ClaudeAgent:
     # -- the two agent methods --------------------------------------------------------
     def design(self, text: str, name: Optional[str] = None, progress: Progress = None) -> Design:
         text = check_text(text)
-        if name is not None and not (isinstance(name, str) and SLUG.match(name)):
-            raise InputError(f"design name {name!r} must be a slug: lowercase letters, digits, '-' or '_'")
+        name = check_name(name)
         offline = get_agent("offline").design(text, name=name)
 
         def build(data: dict) -> Design:
@@ -275,8 +277,7 @@ class ClaudeAgent:
         return self._ask(_design_prompt(text, name, offline), build, text, progress, lambda: offline)
 
     def refine(self, design: Design, request: str, progress: Progress = None) -> Design:
-        if not isinstance(design, Design):
-            raise InputError(f"refine needs a Design to change, not {type(design).__name__}")
+        design = check_design(design)
         request = check_text(request)
 
         def build(data: dict) -> Design:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Optional
 
 from ..design import Design
+from ..errors import InputError
 from ..views import escape
 
 SECTIONS = ("services", "components", "edges", "entities", "jobs", "decisions")
-SETTINGS = ("style", "capacity", "slos")
 NOTHING = "—"
 MARKDOWN_MARKERS = {"+": "added: ", "-": "removed: ", "~": "changed: ", "": ""}
 HTML_MARKERS = {
@@ -214,6 +214,8 @@ def _section(kind: str, old: list[dict], new: list[dict]) -> Section:
 
 def diff(a: Design, b: Design) -> DesignDiff:
     """Everything that differs from `a` (before) to `b` (after)."""
+    if not (isinstance(a, Design) and isinstance(b, Design)):
+        raise InputError(f"diff compares two Designs, not {type(a).__name__} and {type(b).__name__}")
     old, new = a.model_dump(mode="json"), b.model_dump(mode="json")
     return DesignDiff(
         old_name=a.name,

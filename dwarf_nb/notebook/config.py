@@ -23,21 +23,15 @@ def find_pyproject(start: Path) -> Optional[Path]:
     return None
 
 
-def _toml_loads(text: str) -> dict:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    return tomllib.loads(text)
-
-
 def project_settings(start: Path) -> tuple[Optional[Path], dict[str, Any]]:
     """(the pyproject.toml used, its [tool.dwarf_nb] table); ({} when there is none)."""
+    from ..knowledge import tomllib  # tomllib, or tomli on Python 3.10
+
     path = find_pyproject(start)
     if path is None:
         return None, {}
     try:
-        data = _toml_loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read {path}: {err}") from None
     except ValueError as err:  # tomllib.TOMLDecodeError is a ValueError

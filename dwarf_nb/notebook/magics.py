@@ -125,6 +125,11 @@ def _suppress_items(items) -> dict[str, str]:
     return accepted
 
 
+def _variable(name: str) -> str:
+    """The notebook variable a design name is bound to ('my-shop' -> my_shop)."""
+    return name.replace("-", "_")
+
+
 def _version_number(text: str) -> int:
     digits = text.lower().removeprefix("v")
     if not digits.isdigit():
@@ -232,12 +237,12 @@ class DwarfMagics(Magics, Configurable):
         return _VARIABLE.sub(value, text)
 
     def _resolve(self, ref: str, store):
-        """The design `ref` names: a Design variable of that name, else the store's."""
+        """The design `ref` names: the Design variable the cell bound it to, else the store's."""
         from ..design import Design
         from ..store import parse_ref
 
         name, version = parse_ref(ref)
-        current = self.shell.user_ns.get(name)
+        current = self.shell.user_ns.get(_variable(name))
         if version is None and isinstance(current, Design):
             return current
         return store.load(ref)
@@ -279,21 +284,17 @@ class DwarfMagics(Magics, Configurable):
         """
         import dwarf_nb
 
-        from ..agents import check_text
-        from ..design import SLUG
+        from ..agents import check_name, check_text
         from .progress import ProgressLine
 
         args = _parse(self.dwarf_cell, line)
         text = check_text(self._interpolate(cell))
-        if args.name is not None and not SLUG.match(args.name):
-            raise InputError(
-                f"{args.name!r} is not a design name: use lowercase letters, digits, '-' or '_', starting with a letter"
-            )
+        check_name(args.name)
         if args.refine and args.name is None:
             raise InputError("--refine needs the NAME of the design to change, e.g. %%dwarf shop --refine")
         if args.var is not None and (not args.var.isidentifier() or keyword.iskeyword(args.var)):
             raise InputError(f"-o {args.var!r} is not a Python variable name")
-        if args.var is None and args.name is not None and keyword.iskeyword(args.name.replace("-", "_")):
+        if args.var is None and args.name is not None and keyword.iskeyword(_variable(args.name)):
             raise InputError(f"{args.name!r} is a Python keyword, so no variable can hold the design: add -o VAR")
         backend = args.backend or self.backend
         what = f"changing {args.name}" if args.refine else f"designing {args.name or 'a backend'}"
@@ -311,7 +312,7 @@ class DwarfMagics(Magics, Configurable):
         except BaseException:
             progress.clear()
             raise
-        self.shell.user_ns[args.var or result.name.replace("-", "_")] = result
+        self.shell.user_ns[args.var or _variable(result.name)] = result
         progress.replace(self._bundle(result, version, show_map=False if args.no_map else None))
 
     # -- %dwarf -----------------------------------------------------------------------
@@ -361,7 +362,7 @@ class DwarfMagics(Magics, Configurable):
         name, version = parse_ref(args.ref)
         with self._store() as store:
             design = self._resolve(args.ref, store)
-            if version is None and design is not self.shell.user_ns.get(name):
+            if version is None and design is not self.shell.user_ns.get(_variable(name)):
                 version = store.latest_version(name)
         _display(self._bundle(design, version, show_map=False if args.no_map else None))
 

@@ -40,7 +40,8 @@ CARD_TOPICS = ("language", "database")
 
 
 @lru_cache(maxsize=1)
-def _templates():
+def html_templates():
+    """Jinja for the HTML templates (card, tradeoffs, document page), autoescape on."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     return Environment(
@@ -97,12 +98,12 @@ def tradeoff_bundle(design: Design, topics=None, weights: Optional[dict[str, flo
     if not tables:
         note = f"{design.name} records no language or database decisions"
         return {"text/plain": note, "text/html": f"<p>{escape.html(note)}</p>"}
-    html = _templates().get_template("tradeoffs.html.j2").render(tables=tables)
+    html = html_templates().get_template("tradeoffs.html.j2").render(tables=tables)
     text = "\n\n".join(f"Tradeoffs: {t.topic}\n{t.text}\n" + "\n".join(t.lines) for t in tables)
     return {"text/plain": text, "text/html": html}
 
 
-def _svg_inline(svg: str) -> str:
+def svg_inline(svg: str) -> str:
     """The <svg> element alone: an XML prolog or DOCTYPE is not allowed inside HTML."""
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
@@ -129,10 +130,10 @@ def html(
         map_svg = map_note = ""
         if drawing is not None:
             try:
-                map_svg = Markup(_svg_inline(drawing.result()))
+                map_svg = Markup(svg_inline(drawing.result()))
             except ToolMissing as err:
                 map_note = f"No service map: {err}"
-    return _templates().get_template("card.html.j2").render(
+    return html_templates().get_template("card.html.j2").render(
         design=design,
         version=version,
         style=style_label(design),

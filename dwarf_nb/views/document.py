@@ -9,8 +9,6 @@ section states; the sentences are in the templates.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from typing import Optional
 
 from markupsafe import Markup
@@ -39,6 +37,7 @@ from .artifacts import (
     templates,
     topics,
 )
+from .escape import markdown_fence
 from .text import number
 
 MAP_SVG = "service_map.svg"
@@ -82,10 +81,8 @@ def draw_map(design: Design, png: bool = True) -> tuple[Optional[str], Optional[
 
 
 def _review(design: Design) -> str:
-    try:
-        from ..analysis.lint import lint
-    except ImportError:  # the review module is optional while the kit is being assembled
-        return "The architecture review (dwarf_nb.analysis.lint) is not installed, so no findings are listed."
+    from ..analysis.lint import lint
+
     return lint(design).to_markdown()
 
 
@@ -132,7 +129,7 @@ def _services(design: Design) -> list[dict]:
                 "runtime": prof.lang["runtime"] if prof else "",
                 "framework": prof.fw["label"] if prof else (service.framework or ""),
                 "skeleton": sk,
-                "fence": _fence(sk.code) if sk else "```",
+                "fence": markdown_fence(sk.code) if sk else "```",
                 "routes": routes(service),
                 "stores": datastores(design, service),
                 "cache": cache_for(design, service),
@@ -142,12 +139,6 @@ def _services(design: Design) -> list[dict]:
             }
         )
     return out
-
-
-def _fence(code: str) -> str:
-    """A backtick fence longer than any backtick run inside the code."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    return "`" * max(3, longest + 1)
 
 
 def _performance(design: Design) -> dict:
@@ -257,15 +248,6 @@ def render_markdown(design: Design, map_image: Optional[str] = MAP_SVG, map_note
     return templates(markdown=True).get_template("document.md.j2").render(context(design, map_image, map_note))
 
 
-@lru_cache(maxsize=1)
-def _html_environment():
-    import jinja2
-
-    from .artifacts import TEMPLATES
-
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined)
-
-
 def render_html(design: Design, svg: Optional[str] = None, map_note: str = "") -> str:
     """BACKEND_DESIGN.html: one self-contained page, the service map inline as SVG.
 
@@ -274,12 +256,13 @@ def render_html(design: Design, svg: Optional[str] = None, map_note: str = "") -
     """
     from markdown_it import MarkdownIt
 
+    from .display import html_templates, svg_inline
+
     note = map_note
     if svg is None and not note:
         svg, _, note = draw_map(design, png=False)
     text = render_markdown(design, map_image=MAP_MARKER if svg else None, map_note=note)
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     if svg:
-        inline = svg[svg.find("<svg"):] if "<svg" in svg else svg
-        body = body.replace(f"<p>{MAP_MARKER}</p>", f'<figure class="map">{inline}</figure>')
-    return _html_environment().get_template("document.html.j2").render(design=design, body=Markup(body))
+        body = body.replace(f"<p>{MAP_MARKER}</p>", f'<figure class="map">{svg_inline(svg)}</figure>')
+    return html_templates().get_template("document.html.j2").render(design=design, body=Markup(body))

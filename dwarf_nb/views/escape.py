@@ -44,9 +44,15 @@ def yaml_scalar(value: object) -> str:
 
 
 def mermaid_label(value: object) -> str:
-    """Text for a Mermaid node or edge label inside double quotes."""
-    text = " ".join(str(value).split())
-    return _html.escape(text, quote=True).replace("#", "&#35;").replace("|", "&#124;")
+    """Text for a Mermaid node or edge label inside double quotes.
+
+    Mermaid reads `#name;` and `#123;` as its own entity codes (and would mangle HTML's
+    `&#39;`), so `#` is written as a code first, then the characters that end a label or
+    start markup; `<`, `>` and `&` stay HTML entities, as the label is shown as HTML.
+    """
+    text = " ".join(str(value).split()).replace("#", "#35;")
+    text = _html.escape(text, quote=False)
+    return text.replace('"', "#quot;").replace("|", "#124;").replace("`", "#96;")
 
 
 def mermaid_id(name: str) -> str:

@@ -60,9 +60,23 @@ def phrase_pattern(phrases: list[str], not_followed: list[str] = ()) -> re.Patte
 def find_phrase(phrases: list[str], low: str, not_followed: list[str] = ()) -> "re.Match | None":
     """The first match of `phrase_pattern(phrases)` in the lower-case text `low`.
 
-    A plain substring test rules most phrase lists out first; only lists with a
-    candidate pay for the regular expression, which keeps long texts fast.
+    Every match starts where one phrase's literal text occurs, so the pattern is tried
+    only at those places (found by plain substring search), not at every character of a
+    long text; "venue" inside "revenue" costs one failed try instead of a full scan. Once a
+    match is known, the other phrases are looked for only before it.
     """
-    if not any(p.rstrip("*").lower() in low for p in phrases):
-        return None
-    return phrase_pattern(phrases, not_followed).search(low)
+    best: "re.Match | None" = None
+    pattern: "re.Pattern | None" = None
+    for phrase in phrases:
+        literal = phrase.rstrip("*").lower()
+        end = best.start() + len(literal) - 1 if best else len(low)  # places before the known match
+        pos = low.find(literal, 0, end)
+        while pos != -1:
+            # Built (and cached) only for a list one of whose phrases occurs at all.
+            pattern = pattern or phrase_pattern(phrases, not_followed)
+            m = pattern.match(low, pos)
+            if m:
+                best = m
+                break
+            pos = low.find(literal, pos + 1, end)
+    return best

@@ -16,7 +16,7 @@ from typing import Optional
 from .knowledge import load, noun_classes, singular
 from .quantities import (
     BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
-    Quantity, duration_seconds, evidence, has_any, scan,
+    Quantity, any_substring, duration_seconds, evidence, has_any, scan,
 )
 
 _READ_SHARE = re.compile(
@@ -181,6 +181,7 @@ class _Reader:
         self.classes = noun_classes()
         self.quals = load("quantities")
         self.sents, self.qs = scan(text)
+        self.lows = [s.lower() for s in self.sents]  # every stage's cheap marker tests read these
         self.out = Load()
         self.by_sentence: dict[int, list[Quantity]] = {}
         for q in self.qs:
@@ -287,11 +288,10 @@ class _Reader:
 
     def read_targets(self) -> None:
         """Minutes of use a day, bit rates, latency and availability targets, the budget."""
-        sents, by_sentence, out = self.sents, self.by_sentence, self.out
+        sents, lows, by_sentence, out = self.sents, self.lows, self.by_sentence, self.out
         # Each pattern runs only on sentences that contain its cheap marker: a 1 MB text stays fast.
         for si in sorted(by_sentence):
-            sent = sents[si]
-            low = sent.lower()
+            sent, low = sents[si], lows[si]
             um = _USAGE.search(sent) if "day" in low else None
             if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
                 out.usage_s_per_day = duration_seconds(um.group("v"), um.group("u"))
@@ -321,10 +321,9 @@ class _Reader:
 
     def read_shares(self) -> None:
         """Read/write split, spike factor, growth per year."""
-        sents, by_sentence, out = self.sents, self.by_sentence, self.out
+        sents, lows, by_sentence, out = self.sents, self.lows, self.by_sentence, self.out
         for si in sorted(by_sentence):
-            sent = sents[si]
-            low = sent.lower()
+            sent, low = sents[si], lows[si]
             for rm in _READ_SHARE.finditer(sent) if "%" in low else ():
                 share = float(rm.group("pct")) / 100
                 if share <= 1:
@@ -344,8 +343,7 @@ class _Reader:
                 factor = float(sm.group("f"))
                 if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
                     out.spike_factor, out.spike_evidence = factor, evidence(sent)
-        for sent in sents:
-            low = sent.lower()
+        for sent, low in zip(sents, lows):
             gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
             if gm:
                 factor = {"doubl": 2.0, "tripl": 3.0, "quadrupl": 4.0}.get((gm.group("word") or "").lower()) or float(gm.group("f"))
@@ -356,17 +354,18 @@ class _Reader:
 
     def read_retention(self) -> None:
         """Every retention period stated (forever included), with where it was stated."""
-        sents, by_sentence, quals, out = self.sents, self.by_sentence, self.quals, self.out
+        sents, lows, by_sentence, quals, out = self.sents, self.lows, self.by_sentence, self.quals, self.out
         retention_words = quals["retention"]["words"]
         retained: list[tuple[float, str, int, int]] = []
         forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
-        markers = tuple(w.split()[0][:6] for w in quals["retention"]["forever"])
+        any_marker = any_substring(tuple(w.split()[0][:6] for w in quals["retention"]["forever"]))
+        # Only a sentence with a stated duration of a day or more can state a retention period.
+        lasting = {q.sentence for q in self.qs if q.kind == "seconds" and q.value >= DAY}
         for si, sent in enumerate(sents):
-            low = sent.lower()
-            if any(m in low for m in markers):
+            if any_marker.search(lows[si]):
                 for fm in forever.finditer(sent):
                     retained.append((float("inf"), sent, si, fm.start()))
-            if not any(q.kind == "seconds" and q.value >= DAY for q in by_sentence.get(si, ())):
+            if si not in lasting:
                 continue
             if not has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
                 continue

@@ -62,8 +62,9 @@ _STOPPERS = frozenset(
     "will may within under over during inside than as or".split()
 )
 PERIOD_AFTER = re.compile(
-    r"(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
-    r"|\b(rps|qps|tps)\b",
+    # The look-ahead names the letters a period phrase starts with, so other positions fail fast.
+    r"(?=[paeqrt/])(?:(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
+    r"|\b(rps|qps|tps)\b)",
     re.IGNORECASE,
 )
 _PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
@@ -195,7 +196,7 @@ def _known_part(tok: str, classes: dict[str, str]) -> Optional[str]:
 
 
 @cache
-def _any_substring(words: tuple[str, ...]) -> re.Pattern:
+def any_substring(words: tuple[str, ...]) -> re.Pattern:
     """One pattern finding any of `words` anywhere (no word bounds): a cheap 'is any there?' test."""
     return re.compile("|".join(re.escape(w) for w in words))
 
@@ -219,7 +220,7 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
     daily, monthly = _any_word(tuple(quals["daily_active"][:3])), _any_word(tuple(quals["monthly_active"][:3]))
     concurrent, registered = _any_word(tuple(quals["concurrent"])), _any_word(tuple(quals["registered"]))
     growth, baseline = _any_word(tuple(quals["growth"])), _any_word(tuple(quals["baseline"]))
-    any_peak, any_base = _any_substring(tuple(quals["peak"])), _any_substring(tuple(quals["baseline"]) + ("average",))
+    any_peak, any_base = any_substring(tuple(quals["peak"])), any_substring(tuple(quals["baseline"]) + ("average",))
     sents = sentences(text)
     found: list[Quantity] = []
     for si, sent in enumerate(sents):
@@ -236,9 +237,10 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
             value = _number(m)
             kind, value = _classify(m, value)
             q = Quantity(value=value, kind=kind, start=m.start(), end=m.end(), sentence=si)
-            clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
-            prefix = sent[max(clause_start, prev_end): m.start()]
             if kind == "count":
+                # Only counts get a noun, a period and qualifiers: sizes, durations and shares stop here.
+                clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
+                prefix = sent[max(clause_start, prev_end): m.start()]
                 after = sent[m.end(): m.end() + 120]
                 noun, tokens, used = noun_after(after, classes)
                 nxt = next((n for n in matches[mi + 1:mi + 3] if n.start() >= m.end() + used), None)

@@ -22,12 +22,15 @@ _CLOUDS = (("aws", re.compile(r"\bAWS\b|\bAmazon Web Services\b")),
            ("gcp", re.compile(r"\bGCP\b|\bGoogle Cloud\b")),
            ("azure", re.compile(r"\bAzure\b")))
 _TEAM_SENTENCE = re.compile(r"\b(team|engineers?|developers?|devs|founders?|data scientists?|squads?|programmers?)\b", re.IGNORECASE)
+_TEAM_WORDS = ("team", "engineer", "developer", "devs", "founder", "data scientist", "squad", "programmer")  # _TEAM_SENTENCE's stems
 _TEAM_OF = re.compile(r"\bteam\s+of\s+(\d+|" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _PEOPLE = re.compile(r"(?<![\w.])(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(?:[a-z-]+\s+){0,2}?(engineers?|developers?|devs|founders?|data scientists?|programmers?|people)\b", re.IGNORECASE)
 _SQUADS = re.compile(r"(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(squads|teams)\b", re.IGNORECASE)
+_SQUAD_WORDS = ("squads", "teams")
 _WEAK = re.compile(r"\b(a little|some|basic|a bit of|learning|limited)\s+$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?for\s+(?:the\s+)?([a-z][a-z /&-]{1,40}?)\s*(?:[,;.)]|\band\b|\bplus\b|$)", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(r"([a-z][a-z /-]{1,40}?)\s+(?:write|writes|use|uses|know|knows|are|is|in|code in|work in)\s+$|([a-z][a-z -]{1,30}?)\s*\(\s*$", re.IGNORECASE)
+_ROLE_VERB_ENDS = "eswnESWN\u017f"  # the last letters of _ROLE_BEFORE's verbs in any case ('ſ' matches 's')
 
 
 @dataclass
@@ -125,19 +128,40 @@ def _language_mentions(sent: str) -> list[tuple[int, int, str, str]]:
     return sorted(hits)
 
 
+def _may_hold(sent: str, words: tuple[str, ...]) -> bool:
+    """False only when `sent` surely holds none of `words` in any case: a cheap test before a slow pattern.
+
+    Only an ASCII sentence is ruled out by its lower case; in other text a case-insensitive
+    pattern also matches letters whose lower case differs ('ſ' for 's', 'İ' for 'i').
+    """
+    if not sent.isascii():
+        return True
+    low = sent.lower()
+    return any(w in low for w in words)
+
+
+def _may_end_in_role(window: str) -> bool:
+    """False only when `window` surely does not end as _ROLE_BEFORE needs: a verb and spaces, or '('.
+
+    Most windows end otherwise, and a failing _ROLE_BEFORE search is the slow case.
+    """
+    tail = window.rstrip()
+    return tail.endswith("(") or (len(tail) < len(window) and tail[-1:] in _ROLE_VERB_ENDS)
+
+
 def read_team(text: str, profile: Profile) -> None:
     """Team size, squads, known languages, what each is for, and stated frameworks."""
     langs = load("languages")
     frameworks = langs["frameworks"]
-    team_sents = [s for s in re.split(r"(?<=[.!?])\s+", text) if _TEAM_SENTENCE.search(s)]
+    team_sents = [s for s in re.split(r"(?<=[.!?])\s+", text) if _may_hold(s, _TEAM_WORDS) and _TEAM_SENTENCE.search(s)]
     for sent in team_sents:
         m = _TEAM_OF.search(sent)
-        outside = re.sub(r"\([^)]*\)", "", sent)
+        outside = re.sub(r"\([^)]*\)", "", sent) if "(" in sent else sent
         people = [_int(p.group(1)) for p in _PEOPLE.finditer(outside)]
         size = _int(m.group(1)) if m else sum(people)
         if size and (profile.team is None or size > profile.team):
             profile.team, profile.team_evidence = size, evidence(sent)
-        sq = _SQUADS.search(sent)
+        sq = _SQUADS.search(sent) if _may_hold(sent, _SQUAD_WORDS) else None
         if sq:
             profile.squads = _int(sq.group(1))
         hits = _language_mentions(sent)
@@ -149,7 +173,8 @@ def read_team(text: str, profile: Profile) -> None:
             level = 2 if weak else (5 if not profile.skills else 4)
             profile.skills[key] = max(profile.skills.get(key, 0), level)
             after = _ROLE_AFTER.match(sent[end:])
-            before = _ROLE_BEFORE.search(sent[max(0, start - 45): start])
+            window = sent[max(0, start - 45): start]
+            before = _ROLE_BEFORE.search(window) if _may_end_in_role(window) else None
             tag = None
             if after:
                 tag = _role_tag(after.group(1))
