@@ -80,3 +80,17 @@ def find_phrase(phrases: list[str], low: str, not_followed: list[str] = ()) -> "
                 break
             pos = low.find(literal, pos + 1, end)
     return best
+
+
+def may_hold(text: str, low: str, words: "tuple[str, ...] | list[str]") -> bool:
+    """False only when `text` surely holds none of `words` (lower case) in any letter case; `low` is `text.lower()`.
+
+    A cheap test before a slow case-insensitive pattern. Only ASCII text is ruled out: in
+    other text such a pattern also matches letters whose lower case differs ('ſ' for 's').
+    """
+    if not text.isascii():
+        return True
+    for word in words:
+        if word in low:
+            return True
+    return False

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .knowledge import load, noun_classes, singular
+from .knowledge import load, may_hold, noun_classes, singular
 from .quantities import (
     BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
     Quantity, any_substring, duration_seconds, evidence, has_any, scan,
@@ -357,17 +357,19 @@ class _Reader:
         sents, lows, by_sentence, quals, out = self.sents, self.lows, self.by_sentence, self.quals, self.out
         retention_words = quals["retention"]["words"]
         retained: list[tuple[float, str, int, int]] = []
+        forever_words = [w.lower() for w in quals["retention"]["forever"]]
         forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
         any_marker = any_substring(tuple(w.split()[0][:6] for w in quals["retention"]["forever"]))
         # Only a sentence with a stated duration of a day or more can state a retention period.
         lasting = {q.sentence for q in self.qs if q.kind == "seconds" and q.value >= DAY}
         for si, sent in enumerate(sents):
-            if any_marker.search(lows[si]):
+            low = lows[si]
+            if any_marker.search(low) and may_hold(sent, low, forever_words):
                 for fm in forever.finditer(sent):
                     retained.append((float("inf"), sent, si, fm.start()))
             if si not in lasting:
                 continue
-            if not has_any(sent, retention_words) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
+            if not has_any(low, retention_words, lowered=True) and not re.search(r"\d+[- ]year\s+archive", sent, re.IGNORECASE):
                 continue
             for q in by_sentence.get(si, []):
                 if q.kind == "seconds" and q.value >= DAY:
@@ -566,13 +568,19 @@ class _Reader:
         # Latest sentence first: the last sentence that names the noun wins, so the search stops there.
         order = sorted(by_sentence, reverse=True)
         for flow in self.flows.values():
-            noun = re.compile(rf"\b{re.escape(flow.noun.split()[-1][:5])}", re.IGNORECASE)
+            stem = flow.noun.split()[-1][:5]
+            noun = re.compile(rf"\b{re.escape(stem)}", re.IGNORECASE)
+            # An ASCII stem's lower case must be in the sentence's lower case (see may_hold).
+            words = (stem.lower(),) if stem.isascii() else ()
             for si in order:
+                if words and not may_hold(sents[si], self.lows[si], words):
+                    continue
                 nm = noun.search(sents[si])
                 if nm:
                     at = nm.start()
                     flow.retention_s = min(by_sentence[si], key=lambda r: (r[3] < at, abs(r[3] - at)))[0]
                     break
+
 
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
     """'60 million submissions and 150 million views per day': the first count shares the period."""

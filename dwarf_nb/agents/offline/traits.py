@@ -14,7 +14,7 @@ from functools import cache
 from typing import Optional
 
 from ...analysis.capacity import Figures, breakdown
-from .knowledge import find_phrase, load
+from .knowledge import find_phrase, load, may_hold
 from .numbers import Load, read_load
 from .quantities import WORD_NUMBERS, YEAR, evidence
 
@@ -128,18 +128,6 @@ def _language_mentions(sent: str) -> list[tuple[int, int, str, str]]:
     return sorted(hits)
 
 
-def _may_hold(sent: str, words: tuple[str, ...]) -> bool:
-    """False only when `sent` surely holds none of `words` in any case: a cheap test before a slow pattern.
-
-    Only an ASCII sentence is ruled out by its lower case; in other text a case-insensitive
-    pattern also matches letters whose lower case differs ('ſ' for 's', 'İ' for 'i').
-    """
-    if not sent.isascii():
-        return True
-    low = sent.lower()
-    return any(w in low for w in words)
-
-
 def _may_end_in_role(window: str) -> bool:
     """False only when `window` surely does not end as _ROLE_BEFORE needs: a verb and spaces, or '('.
 
@@ -153,7 +141,7 @@ def read_team(text: str, profile: Profile) -> None:
     """Team size, squads, known languages, what each is for, and stated frameworks."""
     langs = load("languages")
     frameworks = langs["frameworks"]
-    team_sents = [s for s in re.split(r"(?<=[.!?])\s+", text) if _may_hold(s, _TEAM_WORDS) and _TEAM_SENTENCE.search(s)]
+    team_sents = [s for s in re.split(r"(?<=[.!?])\s+", text) if may_hold(s, s.lower(), _TEAM_WORDS) and _TEAM_SENTENCE.search(s)]
     for sent in team_sents:
         m = _TEAM_OF.search(sent)
         outside = re.sub(r"\([^)]*\)", "", sent) if "(" in sent else sent
@@ -161,7 +149,7 @@ def read_team(text: str, profile: Profile) -> None:
         size = _int(m.group(1)) if m else sum(people)
         if size and (profile.team is None or size > profile.team):
             profile.team, profile.team_evidence = size, evidence(sent)
-        sq = _SQUADS.search(sent) if _may_hold(sent, _SQUAD_WORDS) else None
+        sq = _SQUADS.search(sent) if may_hold(sent, sent.lower(), _SQUAD_WORDS) else None
         if sq:
             profile.squads = _int(sq.group(1))
         hits = _language_mentions(sent)
