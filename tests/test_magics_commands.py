@@ -153,3 +153,26 @@ def test_export_writes_the_document_and_refuses_to_clobber_edits(ip, shop, in_tm
     assert "out" in run(ip, "%dwarf export shop out").usage_error()
     assert run(ip, "%dwarf export shop out --force").error is None
     assert "hand-written notes" not in document.read_text()
+
+
+def test_tradeoffs_widget_applies_a_new_version(ip, shop):
+    from dwarf_nb.analysis.tradeoffs import rank
+    from dwarf_nb.store import Store
+
+    explorer = ip.run_line_magic("dwarf", "tradeoffs shop --topic databases --widget")
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle and "<table" in bundle["text/html"]
+    decision = explorer.decision
+    # Weigh only the criterion where some other option beats the chosen one the most.
+    chosen = next(o for o in decision.options if o.name == decision.chosen)
+    gaps = {(o.name, c): o.scores.get(c, 0) - chosen.scores.get(c, 0) for o in decision.options for c in explorer.sliders}
+    _, best = max(gaps, key=gaps.get)
+    for criterion, slider in explorer.sliders.items():
+        slider.value = slider.max if criterion == best else 0.0
+    winner = rank(decision, explorer.weights)[0][0]
+    assert winner != decision.chosen
+    explorer.apply()
+    applied = ip.user_ns["shop"]
+    assert applied is explorer.design and applied is not shop
+    assert applied.decisions[explorer.dropdown.value].chosen == winner
+    assert len(Store(".dwarf/designs.db").history("shop")) == 2

@@ -56,7 +56,7 @@ HELP = """\
 %dwarf show NAME[@vN]                show a design (latest, or version N)
 %dwarf history NAME                  versions of a design
 %dwarf diff NAME [V1 V2]             what changed (default: the last two versions)
-%dwarf tradeoffs NAME [--topic T] [--weights performance=3,dev_speed=1]
+%dwarf tradeoffs NAME [--topic T] [--weights performance=3,dev_speed=1] [--widget]
 %dwarf lint NAME [--suppress ID[=REASON]]   architecture review findings
 %dwarf map NAME [--format svg|png|mermaid] [--direction LR|TB|RL|BT]
 %dwarf export NAME [DIR] [--force] [--format md|html]   BACKEND_DESIGN.md and artifacts
@@ -404,13 +404,22 @@ class DwarfMagics(Magics, Configurable):
     @argument("ref", metavar="NAME[@vN]")
     @argument("--topic", default=None, help="languages, databases or another decision topic (default: both tables)")
     @argument("--weights", default=None, metavar="C=W,...", help="criterion weights, e.g. performance=3,dev_speed=1")
+    @argument("--widget", action="store_true", help="sliders per criterion; Apply saves the winner as a new version")
     def _tradeoffs(self, args):
-        """Weighted decision tables of a design."""
-        from ..views.display import tradeoff_bundle
-
+        """Weighted decision tables of a design, or the interactive explorer."""
         weights = _weights(args.weights)
         with self._store() as store:
             design = self._resolve(args.ref, store)
+        if args.widget:
+            from .widgets import TradeoffExplorer
+
+            def bind(new: Design) -> None:
+                self.shell.user_ns[_variable(new.name)] = new
+
+            # Returned, not displayed: the cell shows it, and `ex = %dwarf tradeoffs … --widget` keeps it.
+            return TradeoffExplorer(design, topic=args.topic, on_apply=bind, store=self.store_path)
+        from ..views.display import tradeoff_bundle
+
         topics = [args.topic] if args.topic else None
         _display(tradeoff_bundle(design, topics=topics, weights=weights))
 

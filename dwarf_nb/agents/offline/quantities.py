@@ -37,7 +37,8 @@ WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12}
 FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s)")
+# Every cut starts with white space; the leading look-ahead lets the engine skip other characters fast.
+_SENTENCE = re.compile(r"(?=\s)(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s))")
 _QUANTITY = re.compile(
     # The leading look-ahead only names the characters a quantity can start with: it lets
     # the engine skip the look-behind test at every other position of the text.
