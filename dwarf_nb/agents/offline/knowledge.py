@@ -1,4 +1,4 @@
-"""Word-level helpers over the offline designer's knowledge: nouns, singulars, phrase patterns."""
+"""Word-level helpers over the offline designer's knowledge: nouns, singulars, phrase patterns, word tests."""
 
 from __future__ import annotations
 
@@ -62,8 +62,8 @@ def find_phrase(phrases: list[str], low: str, not_followed: list[str] = ()) -> "
 
     Every match starts where one phrase's literal text occurs, so the pattern is tried
     only at those places (found by plain substring search), not at every character of a
-    long text; "venue" inside "revenue" costs one failed try instead of a full scan. Once a
-    match is known, the other phrases are looked for only before it.
+    long text: each "venue" inside "revenue" costs one failed try, not a scan. Once a match
+    is known, the other phrases are looked for only before it.
     """
     best: "re.Match | None" = None
     pattern: "re.Pattern | None" = None

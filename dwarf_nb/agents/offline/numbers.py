@@ -16,7 +16,7 @@ from typing import Optional
 from .knowledge import load, may_hold, noun_classes, singular
 from .quantities import (
     BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
-    Quantity, any_substring, duration_seconds, evidence, has_any, scan,
+    Quantity, duration_seconds, evidence, has_any, scan,
 )
 
 _READ_SHARE = re.compile(
@@ -359,12 +359,12 @@ class _Reader:
         retained: list[tuple[float, str, int, int]] = []
         forever_words = [w.lower() for w in quals["retention"]["forever"]]
         forever = re.compile("|".join(re.escape(w) for w in quals["retention"]["forever"]), re.IGNORECASE)
-        any_marker = any_substring(tuple(w.split()[0][:6] for w in quals["retention"]["forever"]))
+        markers = tuple(w.split()[0][:6] for w in quals["retention"]["forever"])
         # Only a sentence with a stated duration of a day or more can state a retention period.
         lasting = {q.sentence for q in self.qs if q.kind == "seconds" and q.value >= DAY}
         for si, sent in enumerate(sents):
             low = lows[si]
-            if any_marker.search(low) and may_hold(sent, low, forever_words):
+            if any(m in low for m in markers) and may_hold(sent, low, forever_words):
                 for fm in forever.finditer(sent):
                     retained.append((float("inf"), sent, si, fm.start()))
             if si not in lasting:

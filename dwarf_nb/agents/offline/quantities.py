@@ -232,27 +232,31 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
         lsent = sent.lower()
         # Most sentences name no peak or baseline word at all: then no number in them looks back for one.
         peaky, based = any_peak.search(lsent) is not None, any_base.search(lsent) is not None
+        # These words have no letter with odd case forms (like 'ſ' or 'İ'): if the lower-case
+        # sentence lacks them, their case-insensitive patterns cannot match anywhere in it.
+        says_peak, says_each = "peak" in lsent, "each" in lsent or "every" in lsent
         mine: list[Quantity] = []
         matches = list(_QUANTITY.finditer(sent))
         for mi, m in enumerate(matches):
             value = _number(m)
             kind, value = _classify(m, value)
-            q = Quantity(value=value, kind=kind, start=m.start(), end=m.end(), sentence=si)
+            m_start, m_end = m.span()
+            q = Quantity(value=value, kind=kind, start=m_start, end=m_end, sentence=si)
             if kind == "count":
                 # Only counts get a noun, a period and qualifiers: sizes, durations and shares stop here.
-                clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(":", 0, m.start())) + 1
-                prefix = sent[max(clause_start, prev_end): m.start()]
-                after = sent[m.end(): m.end() + 120]
+                clause_start = max(sent.rfind(";", 0, m_start), sent.rfind(":", 0, m_start)) + 1
+                prefix = sent[max(clause_start, prev_end): m_start]
+                after = sent[m_end: m_end + 120]
                 noun, tokens, used = noun_after(after, classes)
-                nxt = next((n for n in matches[mi + 1:mi + 3] if n.start() >= m.end() + used), None)
-                window_end = min(len(sent), nxt.start() if nxt else len(sent), m.end() + used + 70)
-                semi = sent.find(";", m.end(), window_end)
+                nxt = next((n for n in matches[mi + 1:mi + 3] if n.start() >= m_end + used), None)
+                window_end = min(len(sent), nxt.start() if nxt else len(sent), m_end + used + 70)
+                semi = sent.find(";", m_end, window_end)
                 if semi != -1:
                     window_end = semi
-                rest = sent[m.end() + used: window_end]
+                rest = sent[m_end + used: window_end]
                 q.noun = noun
                 q.cls = classes.get(noun) if noun else None
-                pm = PERIOD_AFTER.search(rest) or PERIOD_AFTER.search(sent, m.end(), m.end() + used + 1)
+                pm = PERIOD_AFTER.search(rest) or PERIOD_AFTER.search(sent, m_end, m_end + used + 1)
                 if noun is None and tokens and pm and not pm.group(2):
                     q.noun, q.cls = _guess(tokens, prefix[-16:])
                 if noun in ("rps", "qps", "tps"):
@@ -263,7 +267,7 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 elif pm:
                     q.period = PERIODS[pm.group(1).lower()]
                 elif q.cls not in (None, "users", "item", "emitter"):
-                    bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m.start()])
+                    bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m_start])
                     if bm:
                         q.period = PERIODS[bm.group(1).lower()]
                 pn = PER_NOUN.match(rest)
@@ -273,8 +277,8 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.per_noun = cand
                 phrase = " ".join(tokens)
                 start = max(clause_start, prev_end)
-                near_prefix = lsent[max(start, m.start() - 40): m.start()]
-                low_rest = lsent[m.end() + used: m.end() + used + 40]
+                near_prefix = lsent[max(start, m_start - 40): m_start]
+                low_rest = lsent[m_end + used: m_end + used + 40]
                 if q.cls in (None, "users", "emitter"):
                     # Only people and devices have these qualifiers: rates and catalogue items do not.
                     around = near_prefix + " " + phrase
@@ -289,18 +293,18 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 if growth.search(low_rest + " " + near_prefix[-20:]):
                     q.qualifiers.add("growth")
                 # A qualifier only reaches this far back: it keeps long sentences linear.
-                reach = max(clause_start, m.start() - 160)
-                clause_prefix = sent[reach: m.start()]
-                low_prefix = lsent[reach: m.start()]
+                reach = max(clause_start, m_start - 160)
+                clause_prefix = sent[reach: m_start]
+                low_prefix = lsent[reach: m_start]
                 last_peak = max(low_prefix.rfind(w) for w in quals["peak"]) if peaky else -1
                 last_base = max(max(low_prefix.rfind(w) for w in quals["baseline"]), low_prefix.rfind("average")) if based else -1
-                if (last_peak > last_base) or _AT_PEAK.search(rest[:40]):
+                if (last_peak > last_base) or (says_peak and _AT_PEAK.search(rest[:40])):
                     q.qualifiers.add("peak")
                 if last_base > last_peak and baseline.search(clause_prefix.lower()):
                     q.qualifiers.add("baseline")
-                since = sent[max(prev_count_end, m.start() - 160): m.start()]
+                since = sent[max(prev_count_end, m_start - 160): m_start]
                 em = None
-                for em in _EACH.finditer(since):
+                for em in _EACH.finditer(since) if says_each else ():
                     pass
                 word = singular(em.group(1) or "") if em is not None else ""
                 if em is not None and (not word or word in classes or word.endswith(("ing", "ed")) or " of" in em.group(0).lower()):
@@ -311,15 +315,15 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.each_user = True
                     elif _POSSESSIVE.search(since[em.start():]):
                         q.each_of = singular(_POSSESSIVE.search(since[em.start():]).group(1))
-                if noun is None and not tokens and q.period is None and _PEAK_AT.search(lsent, max(0, m.start() - 24), m.start()):
+                if noun is None and not tokens and q.period is None and _PEAK_AT.search(lsent, max(0, m_start - 24), m_start):
                     # "..., peaking at 2,000": the bare figure is the peak of the stream before it.
                     before = [c for c in mine if c.kind == "count" and c.period is not None and c.noun]
                     if before:
                         q.noun, q.cls, q.period = before[-1].noun, before[-1].cls, before[-1].period
                         q.qualifiers.add("peak")
-                prev_count_end = m.end() + used
+                prev_count_end = m_end + used
             mine.append(q)
-            prev_end = m.end()
+            prev_end = m_end
         found.extend(mine)
     return sents, found
 
