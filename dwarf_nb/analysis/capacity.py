@@ -106,6 +106,10 @@ def breakdown(source: Union[str, Load, Design]) -> Figures:
     writes = [avg_peak(f) for f in ld.flows if f.cls == "write"]
     mixed = [avg_peak(f) for f in ld.flows if f.cls == "mixed"]
     notify = [avg_peak(f) for f in ld.flows if f.cls == "notify"]
+    if notify and not (reads or writes or mixed):
+        # Notifications are the only traffic stated: each one is a request the system accepts and stores.
+        writes = notify
+        say("The notifications to send are the system's incoming traffic: each is taken as a write.")
     r_avg, r_peak = sum(a for a, _ in reads), sum(p for _, p in reads)
     w_avg, w_peak = sum(a for a, _ in writes), sum(p for _, p in writes)
     if mixed:

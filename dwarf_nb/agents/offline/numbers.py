@@ -15,8 +15,8 @@ from typing import Optional
 
 from .knowledge import load, may_hold, noun_classes, singular
 from .quantities import (
-    BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
-    Quantity, duration_seconds, evidence, has_any, scan,
+    BITRATES, BYTES, DAY, FRACTIONS, HOUR, MINUTE, PER_NOUN, PERIODS, SPELLED, TOKEN, VOLUME, WORD_NUMBERS, YEAR,
+    Quantity, duration_seconds, evidence, has_any, scan, ONE_IN,
 )
 
 _READ_SHARE = re.compile(
@@ -29,6 +29,8 @@ _RATIO = re.compile(
     r"|:\s*(?P<b>\d+(?:\.\d+)?)\s+read[-/: ]?(?:to[- ])?write)",
     re.IGNORECASE,
 )
+# "searches outnumber bookings 1,000 to 1": reads per write, stated as a comparison.
+_OUTNUMBER = re.compile(r"\boutnumbers?\s+[a-z ]{1,40}?(?P<a>\d[\d,]*(?:\.\d+)?)\s*(?:to|:)\s*(?P<b>\d+(?:\.\d+)?)\b", re.IGNORECASE)
 _EXISTING = re.compile(r"\s*(?:of\s+[a-z ]{1,30}?\s+)?(?:today|currently|now|already|at present|so far|in total|existing)\b", re.IGNORECASE)
 _EXISTING_BEFORE = re.compile(r"\b(?:currently|already|existing|today|now)\s+(?:holds?|stores?|has|have|is|are|of)?\s*(?:about|around|roughly|~)?\s*$", re.IGNORECASE)
 _RATIO_SLASH = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)\s+read\s*/\s*write", re.IGNORECASE)
@@ -47,6 +49,9 @@ _WINDOW = re.compile(
 _SPIKE = re.compile(
     r"(?P<f>\d+(?:\.\d+)?)\s?(?:x|×|times)\b(?P<after>[^.;]{0,40})", re.IGNORECASE
 )
+_STOCK = re.compile(r"[^.;,]{0,40}?\b(?:at\s+any\s+(?:one\s+|given\s+)?time|at\s+a\s+time|today|currently|right\s+now|in\s+total)\b", re.IGNORECASE)
+# "4 times each", "3 times a day": how often, not how much busier.
+_FREQUENCY = re.compile(r"\s*(?:each|a|an|per|every|daily|weekly)\b", re.IGNORECASE)
 _SPIKE_WORDS = re.compile(r"\b(peak|peaks|spike|spikes|surge|surges|burst|bursts|average|normal|busiest|usual|baseline)\b", re.IGNORECASE)
 _GROWTH = re.compile(
     r"\b(?:(?P<word>doubl|tripl|quadrupl)(?:e|es|ing)|grow(?:s|ing)?\s+(?P<f>\d+(?:\.\d+)?)\s?(?:x|×|times|fold))\b"
@@ -68,7 +73,10 @@ _AVAILABILITY = re.compile(
     re.IGNORECASE,
 )
 _USAGE = re.compile(
-    r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>minutes?|mins?|hours?|hrs?)\s+(?:a|per|each)\s+day", re.IGNORECASE
+    r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>minutes?|mins?|hours?|hrs?)\s+(?:a|per|each)\s+day"
+    # "people watch every day for 40 minutes on average"
+    r"|\b(?:every|each)\s+day\s+for\s+(?:about\s+|around\s+|roughly\s+|~)?(?P<v2>\d+(?:\.\d+)?)\s?(?P<u2>minutes?|mins?|hours?|hrs?)\b",
+    re.IGNORECASE,
 )
 _BITRATE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>[KkMGT]bps)\b")
 _SHARE_CARRIES = re.compile(
@@ -76,10 +84,25 @@ _SHARE_CARRIES = re.compile(
     r"(?:an?\s+|one\s+)?(?P<what>[a-z-]+)",
     re.IGNORECASE,
 )
-_BURST_WINDOW = re.compile(
-    r"\b(?:first|within|in|during|over)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
+# "one post in ten carries a 200 KB picture": the same as "10% of posts carry a picture".
+_ONE_IN_CARRIES = re.compile(
+    r"\bone\s+(?P<noun>[a-z-]+)\s+in\s+(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\s+"
+    r"(?:carr|includ|contain|ha[sv]|attach|come)\w*\s+(?:with\s+)?(?:an?\s+|one\s+)?(?:[\d.,]+\s?[KMGT]?B\s+)?(?P<what>[a-z-]+)",
     re.IGNORECASE,
 )
+_BURST_WINDOW = re.compile(
+    r"\b(?:first|within|in|during|over|for)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
+    re.IGNORECASE,
+)
+
+
+_WRITE_VERB = r"(add|drop|write|update|change|post|book|order|purchas|submit|regist|enrol|upload|bid|vote|send)"
+
+
+# "..., averaging a tenth of that over the session": the average as a share of the figure before.
+_AVERAGE_SHARE = re.compile(r"\baverag\w*\s+(?:about\s+)?(?:a|one)\s+(?P<frac>half|third|quarter|fifth|tenth)\s+of\s+(?:that|this|it)\b", re.IGNORECASE)
+# "400,000 games run at once, with a move every 5 seconds per game": each sends one thing at an interval.
+_ONE_THING_EVERY = re.compile(r"\bwith\s+(?:a|one)\s+[a-z-]+\s+every\s+$", re.IGNORECASE)
 
 
 @dataclass
@@ -94,6 +117,7 @@ class Flow:
     size: Optional[float] = None  # bytes per record, when stated
     peak_rule: str = "default"  # stated (figure is the peak) | window | given (avg and peak stated) | baseline | default
     retention_s: Optional[float] = None
+    senders: float = 0.0  # how many devices or vehicles send it at an interval (0: people, or not periodic)
 
 
 @dataclass
@@ -117,6 +141,8 @@ class Load:
     growth: Optional[float] = None  # factor per year
     growth_evidence: str = ""
     per_user_bytes: Optional[float] = None
+    catalog_items: Optional[float] = None  # the largest count of catalogue items ("7 million listings")
+    catalog_evidence: str = ""
     static_bytes: float = 0.0
     static_evidence: list[str] = field(default_factory=list)
     retention_s: Optional[float] = None  # the longest stated retention (inf = forever)
@@ -154,6 +180,14 @@ def _size_owner(sent: str, q: Quantity, counts: list[Quantity], classes: dict[st
     if previous:
         return previous[-1].noun
     return _last_noun(before, classes)
+
+
+def _compound_heads(text: str, owner: str, classes: dict[str, str]) -> list[str]:
+    """Known nouns right before `owner` in `text` ("click event"): they name the same record."""
+    if owner not in text.lower():
+        return []
+    words = [singular(t.strip(",.;:()")) for t in text.split()]
+    return [a for a, b in zip(words, words[1:]) if b == owner and classes.get(a) not in (None, "users", "emitter")]
 
 
 def _last_noun(text: str, classes: dict[str, str]) -> Optional[str]:
@@ -219,7 +253,8 @@ class _Reader:
             sent = sents[si]
             counts = [q for q in items if q.kind == "count"]
             for q in items:
-                if q.kind != "bytes":
+                if q.kind != "bytes" or VOLUME.match(sent, q.end):
+                    # "2 TB of logs per day" is a volume over time, not the size of one log.
                     continue
                 owner = _size_owner(sent, q, counts, classes)
                 if owner is None:
@@ -230,6 +265,8 @@ class _Reader:
                 elif not capped:
                     # A limit ("files up to 100 MB") is not the typical size.
                     sizes.setdefault(owner, q.value)
+                    for word in _compound_heads(sent[max(0, q.start - 40): q.start], owner, classes):
+                        sizes.setdefault(word, q.value)
 
         self.sizes = sizes
 
@@ -267,6 +304,11 @@ class _Reader:
         sents, qs, out = self.sents, self.qs, self.out
         users: list[tuple[int, Quantity]] = []
         rank = {"daily_active": 0, "monthly_active": 1, "plain": 2, "registered": 2}
+        # "400,000 games run at once": sessions at once hold as many connections as people would.
+        sessions = [q for q in qs if q.kind == "count" and q.cls is None and "concurrent" in q.qualifiers]
+        if sessions:
+            most = max(sessions, key=lambda q: q.value)
+            out.concurrent, out.concurrent_evidence = most.value, evidence(sents[most.sentence])
         for q in qs:
             if q.kind == "count" and q.cls == "users" and q.value >= 1:
                 kind = next((k for k in ("daily_active", "monthly_active", "registered") if k in q.qualifiers), "plain")
@@ -277,6 +319,10 @@ class _Reader:
                 if "growth" in q.qualifiers:
                     continue
                 users.append((rank[kind], q))
+        items = [q for q in qs if q.kind == "count" and q.cls == "item" and q.period is None and not q.each]
+        if items:
+            largest = max(items, key=lambda q: q.value)
+            out.catalog_items, out.catalog_evidence = largest.value, evidence(sents[largest.sentence])
         if users:
             users.sort(key=lambda t: (t[0], -t[1].value))
             best = users[0][1]
@@ -294,7 +340,7 @@ class _Reader:
             sent, low = sents[si], lows[si]
             um = _USAGE.search(sent) if "day" in low else None
             if um and out.usage_s_per_day is None and any(q.cls == "users" for q in by_sentence.get(si, [])):
-                out.usage_s_per_day = duration_seconds(um.group("v"), um.group("u"))
+                out.usage_s_per_day = duration_seconds(um.group("v") or um.group("v2"), um.group("u") or um.group("u2"))
             bm = _BITRATE.search(sent) if "bps" in low else None
             if bm and out.bitrate_mbps is None:
                 out.bitrate_mbps = float(bm.group("v")) * BITRATES[bm.group("u").lower()]
@@ -331,8 +377,9 @@ class _Reader:
                     out.read_share = share if is_read else 1 - share
                     out.read_share_evidence = evidence(sent)
             ratios = list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)) + list(_RATIO_SLASH.finditer(sent)) if "read" in low else []
+            ratios += list(_OUTNUMBER.finditer(sent)) if "outnumber" in low else []
             for rm in ratios:
-                a = float(rm.group("a"))
+                a = float(rm.group("a").replace(",", ""))
                 b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
                 if a > 0 and b > 0:
                     out.read_share = a / (a + b)
@@ -341,7 +388,7 @@ class _Reader:
             for sm in _SPIKE.finditer(sent) if spiky else ():
                 context = sent[max(0, sm.start() - 40): sm.start()] + sm.group("after")
                 factor = float(sm.group("f"))
-                if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent):
+                if 1 < factor <= 1000 and _SPIKE_WORDS.search(context) and not _GROWTH.search(sent) and not _FREQUENCY.match(sm.group("after")):
                     out.spike_factor, out.spike_evidence = factor, evidence(sent)
         for sent, low in zip(sents, lows):
             gm = _GROWTH.search(sent) if ("doubl" in low or "tripl" in low or "quadrupl" in low or "grow" in low) else None
@@ -388,7 +435,7 @@ class _Reader:
         self.counts = [q for q in self.qs if q.kind == "count"]
         _inherit_periods(self.counts, self.sents)
         for stage in (self.stated_rates, self.periodic_senders, self.multiplied_rates, self.shares_of_streams,
-                      self.archive, self.concurrency, self.attach_retention):
+                      self.archive, self.concurrency, self.attach_retention, self.merge_restated):
             stage()
         self.out.flows = sorted(self.flows.values(), key=lambda f: (-f.avg, f.noun))
 
@@ -429,6 +476,10 @@ class _Reader:
                 flow.peak_rule = "stated"
             elif "baseline" in q.qualifiers:
                 flow.peak_rule = "baseline"
+            share = _AVERAGE_SHARE.search(sent, q.end) if "averag" in sent else None
+            if share is not None:
+                # "200,000 updates per second at the open, averaging a tenth of that": the figure is the peak.
+                flow.avg, flow.peak_rule = rate * FRACTIONS[share.group("frac").lower()], "given"
             add(flow)
 
     def periodic_senders(self) -> None:
@@ -444,18 +495,30 @@ class _Reader:
                     continue
                 if not re.search(r"\bevery\s+$", sent[max(0, q.start - 8): q.start], re.IGNORECASE):
                     continue
-                if not has_any(sent[: q.start], quals["emission"]["verbs"]):
+                if not (has_any(sent[: q.start], quals["emission"]["verbs"]) or _ONE_THING_EVERY.search(sent, max(0, q.start - 40), q.start)):
                     continue
-                count, peak, ev = _emitters(si, sents, by_sentence, out, emitter_index)
+                count, peak, ev, sender = _emitters(si, sents, by_sentence, out, emitter_index)
                 if not count:
                     continue
                 noun = _emitted_noun(sent[: q.start], classes) or "update"
-                rate = count / q.value
+                # "5,000 servers each report 400 metrics every 15 seconds": records per report.
+                batch = [c for c in by_sentence[si] if c.kind == "count" and c.end <= q.start and c.cls == "write"
+                         and c.period is None and c.value != count and c.value > 1]
+                if batch:
+                    noun = batch[-1].noun
+                share = ONE_IN.search(sent, 0, q.start) if "one" in sent[: q.start].lower() else None
+                if share is not None:
+                    # "one in ten of them is typing, sending a change every half second"
+                    count /= SPELLED[" ".join(share.group("n").lower().split())]
+                rate = count * (batch[-1].value if batch else 1) / q.value
                 flow = Flow(noun=noun, cls="write", avg=rate / (3 if peak else 1), peak=rate if peak else rate * 3,
                             evidence=evidence(sent + (" " + ev if ev and ev not in sent else "")),
                             size=_size_in(by_sentence.get(si, [])) or size_of(noun),
-                            peak_rule="stated" if peak else "default")
+                            peak_rule="stated" if peak else "default", senders=count if sender == "emitter" else 0.0)
                 add(flow)
+                # "every 10 seconds while idle and every 2 seconds while ridden": the first interval is
+                # the usual one; later ones in the sentence are special cases of the same stream.
+                break
 
     def multiplied_rates(self) -> None:
         """Rates stated per another ("each producing 5 ledger entries", "3 per payment", "each user ...")."""
@@ -479,7 +542,9 @@ class _Reader:
                     continue
             else:
                 previous = [c for c in by_sentence[q.sentence] if c.kind == "count" and c.end <= q.start and "growth" not in c.qualifiers and not c.each]
-                base = previous[-1] if previous else None
+                # "2 million fans arrive ... for 50,000 seats per show, each making 10 requests": each
+                # person, not each seat; a catalogue count is the base only when nothing else precedes.
+                base = next((c for c in reversed(previous) if c.cls != "item"), previous[-1]) if previous else None
                 if q.each_of and q.each_of in flows:
                     base_flow = flows[q.each_of]
                 elif base is not None and base.noun in flows:
@@ -500,8 +565,11 @@ class _Reader:
                         out.burst_peak = base.value * q.value / seconds
                         out.burst_evidence = evidence(sent)
                         fm = _FRACTION_SHARE.search(sent)
-                        if fm and re.match(r"(add|drop|write|update|change|post|book|order|purchas|submit|regist|enrol)", fm.group("what"), re.IGNORECASE):
+                        if fm and re.match(_WRITE_VERB, fm.group("what"), re.IGNORECASE):
                             out.burst_write_share = FRACTIONS[fm.group("frac").lower()]
+                        elif q.cls == "write" or re.search(r"\b" + _WRITE_VERB, sent[base.end: q.start], re.IGNORECASE):
+                            # "30,000 participants ..., each submitting about 20 times": every request writes.
+                            out.burst_write_share = 1.0
                     continue
                 elif q.each_of and (q.each_of in classes) and classes[q.each_of] == "item":
                     static = first_static.get(q.each_of)
@@ -529,12 +597,15 @@ class _Reader:
         # "1% of messages carry a file averaging 1 MB"
         for si in sorted(by_sentence):
             sent = sents[si]
-            for pm in _SHARE_CARRIES.finditer(sent) if "%" in sent else ():
+            shares = [(pm, float(pm.group("pct")) / 100) for pm in _SHARE_CARRIES.finditer(sent)] if "%" in sent else []
+            if " in " in sent:
+                shares += [(pm, 1 / float(SPELLED.get(" ".join(pm.group("n").lower().split())) or pm.group("n")))
+                           for pm in _ONE_IN_CARRIES.finditer(sent)]
+            for pm, share in shares:
                 base = flows.get(singular(pm.group("noun")))
                 what = singular(pm.group("what"))
                 if base is None or what == base.noun:
                     continue
-                share = float(pm.group("pct")) / 100
                 add(Flow(noun=what, cls=classes.get(what, "write"), avg=base.avg * share, peak=base.peak * share,
                          evidence=evidence(sent), size=size_of(what), peak_rule=base.peak_rule))
 
@@ -582,10 +653,24 @@ class _Reader:
                     break
 
 
+    def merge_restated(self) -> None:
+        """'ten opens per link, so roughly a billion redirects monthly': one stream said twice is counted once."""
+        kept: list[Flow] = []
+        for noun, flow in list(self.flows.items()):
+            if any(k.cls == flow.cls and k.evidence == flow.evidence and abs(k.avg - flow.avg) <= 0.1 * max(k.avg, flow.avg)
+                   for k in kept):
+                del self.flows[noun]
+            else:
+                kept.append(flow)
+
+
 def _inherit_periods(counts: list[Quantity], sents: list[str]) -> None:
     """'60 million submissions and 150 million views per day': the first count shares the period."""
     for i, q in enumerate(counts):
         if q.period is not None or q.cls in (None, "users", "item", "emitter") or q.each:
+            continue
+        if _STOCK.match(sents[q.sentence], q.end):
+            # "2 million open jobs at any time": how many exist, not how many arrive.
             continue
         for j in (i + 1, i - 1):
             if 0 <= j < len(counts):
@@ -659,12 +744,18 @@ def _emitter_index(by_sentence: dict[int, list[Quantity]]) -> tuple[list[int], d
 
 
 def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]], load_: Load,
-              index: tuple[list[int], dict[int, Quantity]]) -> tuple[float, bool, str]:
-    """How many things send at a fixed interval, whether that count is a peak, and where it was read."""
+              index: tuple[list[int], dict[int, Quantity]]) -> tuple[float, bool, str, Optional[str]]:
+    """How many things send at a fixed interval, whether that count is a peak, where it was read,
+    and the class of what was counted (emitter for devices and vehicles, users for people)."""
     for sj in (si, si + 1, si - 1):
         for q in by_sentence.get(sj, []):
             if q.kind == "count" and "concurrent" in q.qualifiers and q.cls in (None, "users", "emitter"):
-                return q.value, "peak" in q.qualifiers, evidence(sents[sj])
+                return q.value, "peak" in q.qualifiers, evidence(sents[sj]), q.cls
+    for q in by_sentence.get(si, []):
+        if q.kind == "count" and q.cls is None and q.period is None and not q.each_of and q.value >= 1:
+            # "Each of the 4 million bands syncs every 15 minutes": things the word lists do not
+            # know, counted in the sentence that says they send, are devices too.
+            return q.value, "peak" in q.qualifiers, evidence(sents[si]), "emitter"
     order, largest = index
     if order:
         # The nearest sentence that counts emitters; of two equally near, the earlier one.
@@ -672,8 +763,8 @@ def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]],
         near = [order[i] for i in (at - 1, at) if 0 <= i < len(order)]
         sj = min(near, key=lambda s: (abs(s - si), s))
         q = largest[sj]
-        return q.value, "peak" in q.qualifiers, evidence(sents[sj])
+        return q.value, "peak" in q.qualifiers, evidence(sents[sj]), q.cls
     if load_.users and load_.usage_s_per_day:
         daily = load_.users
-        return daily * load_.usage_s_per_day / DAY, False, load_.users_evidence
-    return 0.0, False, ""
+        return daily * load_.usage_s_per_day / DAY, False, load_.users_evidence, "users"
+    return 0.0, False, "", None

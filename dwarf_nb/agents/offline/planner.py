@@ -112,7 +112,7 @@ def plan(profile: Profile) -> Plan:
 
 
 def _async_work(profile: Profile, contexts: list[Context]) -> bool:
-    return profile.has("notifications", "media_processing", "webhooks", "ingestion", "fanout", "reports", "ml", "telemetry") or any(
+    return profile.has(*load("patterns")["worker"]["any_traits"]) or any(
         c.spec.get("kind") == "worker" for c in contexts
     )
 

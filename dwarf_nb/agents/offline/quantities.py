@@ -28,6 +28,7 @@ PERIODS = {
     "h": HOUR, "hr": HOUR, "hour": HOUR, "day": DAY, "night": DAY, "week": WEEK,
     "month": MONTH, "year": YEAR, "yr": YEAR, "term": 4 * MONTH, "quarter": 3 * MONTH,
 }
+ADVERB_PERIODS = {"hourly": HOUR, "daily": DAY, "nightly": DAY, "weekly": WEEK, "monthly": MONTH, "yearly": YEAR, "annually": YEAR}
 BYTES = {"b": 1, "byte": 1, "bytes": 1, "kb": 1e3, "kib": 1024, "mb": 1e6, "mib": 1024**2,
          "gb": 1e9, "gib": 1024**3, "tb": 1e12, "tib": 1024**4, "pb": 1e15}
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
@@ -36,6 +37,9 @@ BITRATES = {"kbps": 1e-3, "mbps": 1.0, "gbps": 1e3, "tbps": 1e6}
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "dozen": 12}
 FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fifth": 0.2, "tenth": 0.1}
+# Numbers written as words: "a billion redirects", "ten opens", "a hundred searches", "twice a day".
+SPELLED = {**WORD_NUMBERS, "a": 1, "an": 1, "one": 1, "half": 0.5, "half a": 0.5, "half an": 0.5, "hundred": 100,
+           "a hundred": 100, "a dozen": 12, "fifty": 50, "thirty": 30, "forty": 40, "once": 1, "twice": 2}
 
 # Every cut starts with white space; the leading look-ahead lets the engine skip other characters fast.
 _SENTENCE = re.compile(r"(?=\s)(?:(?<=[.!?])\s+(?=[A-Z0-9(\"'])|\n\s*\n|\n(?=\s*[-*•]\s))")
@@ -50,6 +54,24 @@ _QUANTITY = re.compile(
     r"|[KkMGT]bps|s|h)(?![A-Za-z0-9]))?",
     re.IGNORECASE,
 )
+_UNIT = (r"(?:\s?-?\s?(?P<unit>bytes?|KB|kB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|B|ms|milliseconds?|msecs?|seconds?"
+         r"|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|%|percent|x|×"
+         r"|[KkMGT]bps|s|h)(?![A-Za-z0-9]))?")
+_SPELLED_WORDS = "|".join(sorted((w for w in SPELLED if w not in ("a", "an", "one", "half", "half a", "half an", "once", "twice")), key=len, reverse=True))
+# "a", "one" and "half a" only count before a scale word ("a billion"), "once"/"twice" only
+# before a period ("twice a day"): elsewhere they are articles and adverbs, not numbers.
+_WORD_QUANTITY = re.compile(
+    r"(?<![\w-])(?<!in )(?:(?P<wnum>" + _SPELLED_WORDS + r")\b"
+    r"|(?P<wa>half\s+an?|an?|one)(?=\s+(?:hundred|thousand|million|billion)\b)"
+    r"|(?P<wonce>once|twice)(?=\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b)"
+    r"|(?P<whalf>half(?:\s+an?)?)(?=\s+(?:second|minute|hour|day)\b))"
+    r"(?:\s+(?P<word>hundred|thousand|million|billion|trillion)\b)?" + _UNIT,
+    re.IGNORECASE,
+)
+# The words a spelled number needs, alone or before a comma or stop: a sentence none of whose
+# white-space separated words is one of these holds no spelled number worth reading.
+_SPELLED_HINT = frozenset(w + end for w in [*(w for w in SPELLED if " " not in w and len(w) > 2), "thousand", "million", "billion"]
+                          for end in ("", ",", ".", ";", ":"))
 DIGIT = re.compile(r"[0-9]")
 VOLUME = re.compile(
     r"\s*(?:of\s+(?:new\s+|raw\s+)?(?P<noun>[a-z-]+(?:\s+[a-z-]+)?)\s+)?(?:per|a|an|each|every|/)\s?"
@@ -61,18 +83,37 @@ _STOPPERS = frozenset(
     "per a an the in of at to for from with by on across each every are is was were be been "
     "arrive arrives make makes making doing that which who while when where must should can "
     "will may within under over during inside than as or".split()
-)
+) | {w for w in SPELLED if " " not in w}  # a spelled number starts the next quantity
 PERIOD_AFTER = re.compile(
     # The look-ahead names the letters a period phrase starts with, so other positions fail fast.
     r"(?=[paeqrt/])(?:(?:\b(?:per|a|an|each|every)\s+|/\s?)(second|sec|s|minute|min|hour|hr|h|day|night|week|month|year|term|quarter)\b"
     r"|\b(rps|qps|tps)\b)",
     re.IGNORECASE,
 )
+# "50,000 start within the same minute": a count in one such span is a rate.
+# Its groups mirror PERIOD_AFTER's (the unit, then an empty 'rps' group), so either match reads the same.
+_SAME_SPAN = re.compile(r"\b(?:within|in)\s+(?:the\s+same|a\s+single|one)\s+(second|minute|hour)\b()", re.IGNORECASE)
 _PERIOD_BEFORE = re.compile(r"\b(day|week|month|hour|year|night)s?\b(?:\s+[a-z]+){0,2}\s*$", re.IGNORECASE)
 _PERIOD_NEAR = re.compile(r"\s*(?:per|a|an|each|every|/)\s?(?:second|sec|s|minute|min|hour|hr|h|day|night|week|month|year)\b|\s*(?:daily|monthly|weekly|hourly)\b", re.IGNORECASE)
 _PEAK_AT = re.compile(r"\bpeak(?:s|ing|ed)?\s+(?:at|of|to|around|near)?\s*(?:about|around|roughly|~)?\s*$")
 PER_NOUN = re.compile(r"^\s*per\s+([A-Za-z][A-Za-z-]*)", re.IGNORECASE)
-_EACH = re.compile(r"\b(?:each|every)\b(?:\s+of)?(?:\s+an?|\s+the)?\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+# "each daily user opens ...": the noun after each may follow words that only say which ones.
+_EACH = re.compile(r"\b(?:each|every)\b(?!\s+\d)(?:\s+of)?(?:\s+an?|\s+the)?"  # "every 30 minutes" is a period, not a multiplier
+                   r"(?:\s+(?:daily|monthly|weekly|active|registered|online|connected|new|single|individual|paying))*"
+                   r"\s+([A-Za-z][A-Za-z'-]*)?", re.IGNORECASE)
+# "users who each save ten files a day": a floating 'each' after the people it counts.
+_FLOATING_EACH = re.compile(r"(?:\bwho|\bthey|\bwe)\s+$", re.IGNORECASE)
+# "50M people use the app daily", "20 million people watch every day": daily users, said after the verb.
+_DAILY_AFTER = re.compile(r"\s*(?:[a-z-]+\s+){0,3}?(?:daily|every\s+day|each\s+day|on\s+an?\s+(?:average|typical|normal|given)\s+day)\b(?!\s+active)")
+# "one in two posts once a day": a share of the people the clause counts.
+ONE_IN = re.compile(r"\bone\s+(?:[a-z]+\s+)?in\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|twenty|a\s+hundred)\b", re.IGNORECASE)
+_HAS_VERBS = re.compile(r"averages|has|contains|includes|produces|generates|triggers|makes|sends")  # _A_NOUN_HAS's verbs
+_A_NOUN_HAS = re.compile(r"\b(?:an?|one|the\s+average|the\s+typical)\s+([a-z-]+)\s+(?:averages|has|contains|includes|produces|generates|triggers|makes|sends)"
+                         r"\s+(?:about\s+|around\s+|roughly\s+|~)?$", re.IGNORECASE)
+# "each producing 5 entries", "each submitted": a verb form after each; "each feed" is a noun.
+_PARTICIPLE = re.compile(r"(?:ing|(?<!e)ed)$")
+_TRAILING_EACH = re.compile(r"\s*each\b")
+_LAST_WORD = re.compile(r"([A-Za-z]+)\s+$")
 _AT_PEAK = re.compile(r"\bat\s+(?:the\s+)?peak\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(\w+)'s\b")
 
@@ -124,17 +165,22 @@ def evidence(sentence: str, limit: int = 200) -> str:
 
 
 def _number(m: re.Match) -> float:
-    value = float(m.group("num").replace(",", ""))
-    if m.group("num2"):
-        value = (value + float(m.group("num2"))) / 2
-    scale = m.group("word") or m.group("short")
+    if m.re is _WORD_QUANTITY:
+        spelled = m.group("wnum") or m.group("wa") or m.group("wonce") or m.group("whalf")
+        value = SPELLED[" ".join(spelled.lower().split())]
+        scale = m.group("word")
+    else:
+        value = float(m.group("num").replace(",", ""))
+        if m.group("num2"):
+            value = (value + float(m.group("num2"))) / 2
+        scale = m.group("word") or m.group("short")
     if scale:
-        value *= SCALES[scale.lower()]
+        value *= SCALES.get(scale.lower(), 100.0)  # the one scale word SCALES lacks is "hundred"
     return value
 
 
 def _classify(m: re.Match, value: float) -> tuple[str, float]:
-    if m.group("cur"):
+    if m.re is _QUANTITY and m.group("cur"):
         return "money", value
     unit = (m.group("unit") or "").lower()
     if not unit:
@@ -181,6 +227,12 @@ def noun_after(text: str, classes: dict[str, str]) -> tuple[Optional[str], list[
     if len(nouns) > 1 and classes[noun] not in ("users", "emitter") and not _PERIOD_NEAR.search(text, consumed, consumed + 40):
         # "30,000 concurrent users play ...": without a period the count is of people, not of plays.
         noun = next((n for n in nouns if classes[n] in ("users", "emitter")), noun)
+    elif len(nouns) > 1 and classes[noun] not in ("users", "emitter"):
+        # "25M shoppers search each day": people in the plural are the subject, the next word
+        # their verb; "customer orders per day" (singular) is a compound noun and counts orders.
+        subject = next((t for t in tokens if classes.get(singular(t)) in ("users", "emitter")), None)
+        if subject is not None and subject != singular(subject) and tokens.index(subject) < len(tokens) - 1:
+            noun = singular(subject)
     return noun, tokens, consumed
 
 
@@ -225,18 +277,22 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
     sents = sentences(text)
     found: list[Quantity] = []
     for si, sent in enumerate(sents):
-        if not DIGIT.search(sent):
+        lsent = sent.lower()
+        digits = DIGIT.search(sent) is not None
+        spelled = not _SPELLED_HINT.isdisjoint(lsent.split())
+        if not (digits or spelled):
             continue
         prev_end = 0
         prev_count_end = 0
-        lsent = sent.lower()
         # Most sentences name no peak or baseline word at all: then no number in them looks back for one.
         peaky, based = any_peak.search(lsent) is not None, any_base.search(lsent) is not None
         # These words have no letter with odd case forms (like 'ſ' or 'İ'): if the lower-case
         # sentence lacks them, their case-insensitive patterns cannot match anywhere in it.
         says_peak, says_each = "peak" in lsent, "each" in lsent or "every" in lsent
         mine: list[Quantity] = []
-        matches = list(_QUANTITY.finditer(sent))
+        matches = list(_QUANTITY.finditer(sent)) if digits else []
+        if spelled:
+            matches = sorted(matches + list(_WORD_QUANTITY.finditer(sent)), key=lambda m: m.start())
         for mi, m in enumerate(matches):
             value = _number(m)
             kind, value = _classify(m, value)
@@ -257,8 +313,25 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 q.noun = noun
                 q.cls = classes.get(noun) if noun else None
                 pm = PERIOD_AFTER.search(rest) or PERIOD_AFTER.search(sent, m_end, m_end + used + 1)
-                if noun is None and tokens and pm and not pm.group(2):
-                    q.noun, q.cls = _guess(tokens, prefix[-16:])
+                if pm is None and ("same" in rest or "single" in rest or "one" in rest):
+                    pm = _SAME_SPAN.search(rest)
+                guessed = noun is None and tokens and pm and not pm.group(2)
+                if guessed:
+                    q.noun, q.cls = _guess(tokens, prefix[-40:])
+                    earlier = next((c for c in reversed(mine) if c.kind == "count" and c.noun), None)
+                    if q.noun == "one" and earlier is not None:
+                        # "2 million jobs ... and 80,000 new ones a day": 'ones' are the noun before.
+                        q.noun, q.cls = earlier.noun, earlier.cls
+                    same = next((c for c in mine if c.kind == "count" and c.noun == q.noun and c.cls), None)
+                    if same is not None:
+                        # The same unknown noun twice in a sentence is the same stream: one class for both.
+                        q.cls = same.cls
+                elif noun is None and not tokens and pm:
+                    # "posts once a day", "logs in twice a day": the verb right before names what is done.
+                    verb = _LAST_WORD.search(prefix)
+                    cls = classes.get(singular(verb.group(1))) if verb else None
+                    if cls in ("read", "write", "mixed"):
+                        q.noun, q.cls = singular(verb.group(1)), cls
                 if noun in ("rps", "qps", "tps"):
                     q.noun, q.cls, q.period = "request", "mixed", SECOND
                 elif pm and pm.group(2):
@@ -270,6 +343,9 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                     bm = _PERIOD_BEFORE.search(sent[max(clause_start, prev_end): m_start])
                     if bm:
                         q.period = PERIODS[bm.group(1).lower()]
+                    else:
+                        # "a billion redirects monthly": an adverb after the noun names the period.
+                        q.period = next((ADVERB_PERIODS[t] for t in tokens[1:] if t in ADVERB_PERIODS), None)
                 pn = PER_NOUN.match(rest)
                 if pn:
                     cand = singular(pn.group(1))
@@ -282,7 +358,7 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 if q.cls in (None, "users", "emitter"):
                     # Only people and devices have these qualifiers: rates and catalogue items do not.
                     around = near_prefix + " " + phrase
-                    if daily.search(around):
+                    if daily.search(around) or (q.cls == "users" and _DAILY_AFTER.match(low_rest)):
                         q.qualifiers.add("daily_active")
                     elif monthly.search(around):
                         q.qualifiers.add("monthly_active")
@@ -307,7 +383,24 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 for em in _EACH.finditer(since) if says_each else ():
                     pass
                 word = singular(em.group(1) or "") if em is not None else ""
-                if em is not None and (not word or word in classes or word.endswith(("ing", "ed")) or " of" in em.group(0).lower()):
+                last = next((c for c in reversed(mine) if c.kind == "count"), None)
+                # A floating 'each' after the things it counts: "users who each save ...", "100 million
+                # people ... and each runs 5 searches", "7 million listings, each with 20 photos".
+                floating = em is not None and word not in classes and (
+                    _FLOATING_EACH.search(since, 0, em.start()) is not None or (last is not None and last.cls in ("users", "item")))
+                if floating and last is not None and last.cls == "item":
+                    q.each, q.each_of = True, last.noun
+                elif floating:
+                    q.each = q.each_user = True
+                if not q.each and last is not None and last.cls == "users" and _TRAILING_EACH.match(low_rest):
+                    # "6 million readers open the app ..., roughly 4 times each": per reader.
+                    q.each = q.each_user = True
+                    if q.noun is None and tokens:
+                        q.noun, q.cls = _guess(tokens, prefix[-40:])
+                if q.each and q.period is None and last is not None and last.cls == "users" and "daily_active" in last.qualifiers:
+                    # "100 million people use it each day and each runs 5 searches": 5 a day.
+                    q.period = DAY
+                elif em is not None and (not word or word in classes or _PARTICIPLE.search(word) or " of" in em.group(0).lower()):
                     q.each = True
                     if word in classes and classes[word] != "users":
                         q.each_of = word
@@ -315,6 +408,23 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.each_user = True
                     elif _POSSESSIVE.search(since[em.start():]):
                         q.each_of = singular(_POSSESSIVE.search(since[em.start():]).group(1))
+                has = _A_NOUN_HAS.search(since) if not q.each and _HAS_VERBS.search(since, max(0, len(since) - 30)) else None
+                if has is not None and classes.get(singular(has.group(1))) not in (None, "users"):
+                    # "a search averages 6 keystrokes": so many per search, like "each search has 6".
+                    q.each, q.each_of = True, singular(has.group(1))
+                one_in = ONE_IN.search(since) if "one" in since.lower() else None
+                if one_in is not None:
+                    q.value /= SPELLED[" ".join(one_in.group("n").lower().split())]
+                    previous = [c for c in mine if c.kind == "count"]
+                    if not q.each and previous and previous[-1].each_user:
+                        # "each user opens it 20 times a day and one in two posts once a day"
+                        q.each = q.each_user = True
+                if guessed and "peak" in q.qualifiers:
+                    # "2 million job runs a day ... when up to 50,000 start within the same minute": an
+                    # unknown word with a peak figure is the peak of the stream the sentence already named.
+                    before = [c for c in mine if c.kind == "count" and c.period is not None and c.noun and c.cls in ("read", "write", "mixed")]
+                    if before:
+                        q.noun, q.cls = before[-1].noun, before[-1].cls
                 if noun is None and not tokens and q.period is None and _PEAK_AT.search(lsent, max(0, m_start - 24), m_start):
                     # "..., peaking at 2,000": the bare figure is the peak of the stream before it.
                     before = [c for c in mine if c.kind == "count" and c.period is not None and c.noun]
@@ -332,9 +442,11 @@ def _guess(tokens: list[str], before: str) -> tuple[str, str]:
     """A noun the lists do not know, and whether its rate reads, writes or both."""
     guess = load("quantities")["guess"]
     head = singular(tokens[-1])
+    words = set(tokens) | {singular(w) for w in before.lower().split()}
     if head in guess["times"]:
-        return "request", "mixed"
-    words = set(tokens) | set(before.lower().split())
+        # "opens the feed 20 times a day": the verb says whether those requests read or write.
+        verbs = words - set(tokens)
+        return "request", "read" if verbs & set(guess["read"]) and not verbs & set(guess["write"]) else "mixed"
     if words & set(guess["write"]):
         return head, "write"
     if words & set(guess["read"]) or head in guess["read"]:

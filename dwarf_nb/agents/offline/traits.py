@@ -21,12 +21,13 @@ from .quantities import WORD_NUMBERS, YEAR, evidence
 _CLOUDS = (("aws", re.compile(r"\bAWS\b|\bAmazon Web Services\b")),
            ("gcp", re.compile(r"\bGCP\b|\bGoogle Cloud\b")),
            ("azure", re.compile(r"\bAzure\b")))
-_TEAM_SENTENCE = re.compile(r"\b(team|engineers?|developers?|devs|founders?|data scientists?|squads?|programmers?)\b", re.IGNORECASE)
+_TEAM_SENTENCE = re.compile(r"\b(teams?|engineers?|developers?|devs|founders?|data scientists?|squads?|programmers?)\b", re.IGNORECASE)
 _TEAM_WORDS = ("team", "engineer", "developer", "devs", "founder", "data scientist", "squad", "programmer")  # _TEAM_SENTENCE's stems
 _TEAM_OF = re.compile(r"\bteam\s+of\s+(\d+|" + "|".join(WORD_NUMBERS) + r")\b", re.IGNORECASE)
 _PEOPLE = re.compile(r"(?<![\w.])(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(?:[a-z-]+\s+){0,2}?(engineers?|developers?|devs|founders?|data scientists?|programmers?|people)\b", re.IGNORECASE)
 _SQUADS = re.compile(r"(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(squads|teams)\b", re.IGNORECASE)
 _SQUAD_WORDS = ("squads", "teams")
+_SEARCH = re.compile(r"\bsearch", re.IGNORECASE)
 _WEAK = re.compile(r"\b(a little|some|basic|a bit of|learning|limited)\s+$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?for\s+(?:the\s+)?([a-z][a-z /&-]{1,40}?)\s*(?:[,;.)]|\band\b|\bplus\b|$)", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(r"([a-z][a-z /-]{1,40}?)\s+(?:write|writes|use|uses|know|knows|are|is|in|code in|work in)\s+$|([a-z][a-z -]{1,30}?)\s*\(\s*$", re.IGNORECASE)
@@ -65,6 +66,7 @@ class Profile:
             "concurrent": float(self.load.concurrent or 0),
             "languages": float(len([l for l, v in self.skills.items() if v >= 3])),
             "role_languages": float(len({l for r, l in self.roles.items() if r not in ("web", "firmware")})),
+            "ingest_mb_s": f.ingest_mb_s,
         }
 
 
@@ -193,6 +195,21 @@ def derived_traits(profile: Profile) -> None:
         long_kept = kept is not None and kept >= 2 * YEAR - 1
         if (big.avg >= 400 and long_kept) or (big.avg >= 5000 and kept is not None and kept >= YEAR - 1):
             t.setdefault("huge_history", f"{big.evidence} / {ld.retention_evidence}")
+    derived = load("patterns")["derived"]
+    if (ld.catalog_items or 0) >= derived["catalog_search_items"] and _SEARCH.search(profile.text):
+        t.setdefault("catalog_search", ld.catalog_evidence)
+    for fl in ld.flows:
+        if fl.senders:
+            # Devices reporting at an interval: positions are live locations, anything else telemetry.
+            t.setdefault("live_location" if fl.noun == "position" else "telemetry", fl.evidence)
+        if fl.senders >= derived["device_fleet"]:
+            t.setdefault("device_fleet", fl.evidence)
+    if f.ingest_mb_s >= derived["ingestion_mb_s"]:
+        t.setdefault("ingestion", f"about {f.ingest_mb_s:.0f} MB/s of incoming data")
+    large = derived["large_record_bytes"]
+    blob = next((fl for fl in ld.flows if fl.cls == "write" and (fl.size or 0) >= large), None)
+    if blob is not None:
+        t.setdefault("large_records", blob.evidence)
     if "ingestion" in t and (f.writes >= 1000 or "analytics" in t):
         t.setdefault("ingestion_archive", t["ingestion"])
     if "hipaa" in t:

@@ -168,6 +168,16 @@ def _service_stores(p: Plan, profile: Profile) -> None:
         (workers[0] if workers else primary).stores.append(shared["object_storage"])
     if "analytics" in shared and not any(shared["analytics"] in s.stores for s in services):
         (workers[0] if workers else primary).stores.append(shared["analytics"])
+    if "read_replica" in kinds:
+        # The replica serves the service with the hot, cacheable reads (else the primary API).
+        hot = next((s for s in services if s.kind == "api" and any(c.spec.get("cached") for c in s.contexts)), primary)
+        db = next((st for st in hot.stores if _kind_of(p, st) == "relational_db"), None)
+        if db is not None:
+            hot.stores.append(_component(p, "read_replica", f"{hot.name}-read-replica", kinds["read_replica"], replica_of=db))
+
+
+def _kind_of(p: Plan, name: str) -> str | None:
+    return next((c["kind"] for c in p.components if c["name"] == name), None)
 
 
 def _files_and_store_edges(p: Plan, profile: Profile) -> None:
