@@ -81,7 +81,7 @@ _USAGE = re.compile(
 _BITRATE = re.compile(r"(?P<v>\d+(?:\.\d+)?)\s?(?P<u>[KkMGT]bps)\b")
 _SHARE_CARRIES = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?)\s?%\s+of\s+(?:the\s+|all\s+)?(?P<noun>[a-z-]+)\s+(?:carry|include|contain|have|has|attach|come with|are)\s+"
-    r"(?:an?\s+|one\s+)?(?P<what>[a-z-]+)",
+    r"(?:an?\s+|one\s+)?(?:[\d.,]+\s?[KMGT]?B\s+)?(?P<what>[a-z-]+)",  # "carry a 200 KB picture": the size may sit between
     re.IGNORECASE,
 )
 # "one post in ten carries a 200 KB picture": the same as "10% of posts carry a picture".

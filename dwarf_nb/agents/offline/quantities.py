@@ -3,8 +3,9 @@
 `scan(text)` cuts the text into sentences once and returns each `Quantity`: a count
 ("1.5 billion messages per month"), a size ("400 KB"), a duration ("every 10 seconds"),
 a share ("95%"), a factor ("20x"), a bit rate or money, with the qualifiers around it
-(daily active, concurrent, peak, baseline, growth, "each ..."). `numbers.read_load` ties
-the quantities together into load figures.
+(daily active, concurrent, peak, baseline, growth, "each ...", "one in ten"). Numbers
+spelled in words count too ("a billion redirects", "ten times a day", "every half second").
+`numbers.read_load` ties the quantities together into load figures.
 
 All patterns are bounded and run once per sentence (or per number on a short window), so
 the time grows linearly with the length of the text.
@@ -61,17 +62,18 @@ _SPELLED_WORDS = "|".join(sorted((w for w in SPELLED if w not in ("a", "an", "on
 # "a", "one" and "half a" only count before a scale word ("a billion"), "once"/"twice" only
 # before a period ("twice a day"): elsewhere they are articles and adverbs, not numbers.
 _WORD_QUANTITY = re.compile(
-    r"(?<![\w-])(?<!in )(?:(?P<wnum>" + _SPELLED_WORDS + r")\b"
+    # The leading look-ahead names the letters a spelled number starts with, so other places fail fast.
+    r"\b(?=[adefhnostADEFHNOST])(?<![\w-])(?<!in )(?:(?P<wnum>" + _SPELLED_WORDS + r")\b"
     r"|(?P<wa>half\s+an?|an?|one)(?=\s+(?:hundred|thousand|million|billion)\b)"
     r"|(?P<wonce>once|twice)(?=\s+(?:a|an|per|each|every)\s+(?:second|minute|hour|day|night|week|month|year)\b)"
     r"|(?P<whalf>half(?:\s+an?)?)(?=\s+(?:second|minute|hour|day)\b))"
     r"(?:\s+(?P<word>hundred|thousand|million|billion|trillion)\b)?" + _UNIT,
     re.IGNORECASE,
 )
-# The words a spelled number needs, alone or before a comma or stop: a sentence none of whose
-# white-space separated words is one of these holds no spelled number worth reading.
-_SPELLED_HINT = frozenset(w + end for w in [*(w for w in SPELLED if " " not in w and len(w) > 2), "thousand", "million", "billion"]
-                          for end in ("", ",", ".", ";", ":"))
+# The words a spelled number needs (lower case or capitalised, alone or before a comma or stop):
+# a sentence none of whose white-space separated words is one of these holds no spelled number.
+_SPELLED_HINT = frozenset(form + end for w in [*(w for w in SPELLED if " " not in w and len(w) > 2), "thousand", "million", "billion"]
+                          for form in (w, w.capitalize()) for end in ("", ",", ".", ";", ":"))
 DIGIT = re.compile(r"[0-9]")
 VOLUME = re.compile(
     r"\s*(?:of\s+(?:new\s+|raw\s+)?(?P<noun>[a-z-]+(?:\s+[a-z-]+)?)\s+)?(?:per|a|an|each|every|/)\s?"
@@ -277,11 +279,11 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
     sents = sentences(text)
     found: list[Quantity] = []
     for si, sent in enumerate(sents):
-        lsent = sent.lower()
         digits = DIGIT.search(sent) is not None
-        spelled = not _SPELLED_HINT.isdisjoint(lsent.split())
+        spelled = not _SPELLED_HINT.isdisjoint(sent.split())
         if not (digits or spelled):
             continue
+        lsent = sent.lower()
         prev_end = 0
         prev_count_end = 0
         # Most sentences name no peak or baseline word at all: then no number in them looks back for one.
@@ -290,6 +292,7 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
         # sentence lacks them, their case-insensitive patterns cannot match anywhere in it.
         says_peak, says_each = "peak" in lsent, "each" in lsent or "every" in lsent
         mine: list[Quantity] = []
+        last_count: Optional[Quantity] = None  # the latest count of this sentence
         matches = list(_QUANTITY.finditer(sent)) if digits else []
         if spelled:
             matches = sorted(matches + list(_WORD_QUANTITY.finditer(sent)), key=lambda m: m.start())
@@ -383,23 +386,16 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                 for em in _EACH.finditer(since) if says_each else ():
                     pass
                 word = singular(em.group(1) or "") if em is not None else ""
-                last = next((c for c in reversed(mine) if c.kind == "count"), None)
                 # A floating 'each' after the things it counts: "users who each save ...", "100 million
                 # people ... and each runs 5 searches", "7 million listings, each with 20 photos".
-                floating = em is not None and word not in classes and (
-                    _FLOATING_EACH.search(since, 0, em.start()) is not None or (last is not None and last.cls in ("users", "item")))
-                if floating and last is not None and last.cls == "item":
-                    q.each, q.each_of = True, last.noun
+                # After a singular 'each' a word that looks plural is a verb: "each opens", "each runs".
+                verb = em is not None and em.group(1) is not None and singular(em.group(1)) != em.group(1).lower()
+                floating = em is not None and word not in PERIODS and (word not in classes or verb) and (
+                    _FLOATING_EACH.search(since, 0, em.start()) is not None or (last_count is not None and last_count.cls in ("users", "item")))
+                if floating and last_count is not None and last_count.cls == "item":
+                    q.each, q.each_of = True, last_count.noun
                 elif floating:
                     q.each = q.each_user = True
-                if not q.each and last is not None and last.cls == "users" and _TRAILING_EACH.match(low_rest):
-                    # "6 million readers open the app ..., roughly 4 times each": per reader.
-                    q.each = q.each_user = True
-                    if q.noun is None and tokens:
-                        q.noun, q.cls = _guess(tokens, prefix[-40:])
-                if q.each and q.period is None and last is not None and last.cls == "users" and "daily_active" in last.qualifiers:
-                    # "100 million people use it each day and each runs 5 searches": 5 a day.
-                    q.period = DAY
                 elif em is not None and (not word or word in classes or _PARTICIPLE.search(word) or " of" in em.group(0).lower()):
                     q.each = True
                     if word in classes and classes[word] != "users":
@@ -408,15 +404,24 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.each_user = True
                     elif _POSSESSIVE.search(since[em.start():]):
                         q.each_of = singular(_POSSESSIVE.search(since[em.start():]).group(1))
+                if not q.each and last_count is not None and last_count.cls == "users" and _TRAILING_EACH.match(low_rest):
+                    # "6 million readers open the app ..., roughly 4 times each": per reader.
+                    q.each = q.each_user = True
+                    if q.noun is None and tokens:
+                        q.noun, q.cls = _guess(tokens, prefix[-40:])
+                if q.each and q.period is None and last_count is not None and last_count.cls == "users" and "daily_active" in last_count.qualifiers:
+                    # "100 million people use it each day and each runs 5 searches": 5 a day.
+                    q.period = DAY
+                    if q.noun is None and tokens:
+                        q.noun, q.cls = _guess(tokens, prefix[-40:])
                 has = _A_NOUN_HAS.search(since) if not q.each and _HAS_VERBS.search(since, max(0, len(since) - 30)) else None
                 if has is not None and classes.get(singular(has.group(1))) not in (None, "users"):
                     # "a search averages 6 keystrokes": so many per search, like "each search has 6".
                     q.each, q.each_of = True, singular(has.group(1))
-                one_in = ONE_IN.search(since) if "one" in since.lower() else None
+                one_in = ONE_IN.search(since) if "one" in lsent[max(prev_count_end, m_start - 160): m_start] else None
                 if one_in is not None:
                     q.value /= SPELLED[" ".join(one_in.group("n").lower().split())]
-                    previous = [c for c in mine if c.kind == "count"]
-                    if not q.each and previous and previous[-1].each_user:
+                    if not q.each and last_count is not None and last_count.each_user:
                         # "each user opens it 20 times a day and one in two posts once a day"
                         q.each = q.each_user = True
                 if guessed and "peak" in q.qualifiers:
@@ -433,6 +438,8 @@ def scan(text: str) -> tuple[list[str], list[Quantity]]:
                         q.qualifiers.add("peak")
                 prev_count_end = m_end + used
             mine.append(q)
+            if kind == "count":
+                last_count = q
             prev_end = m_end
         found.extend(mine)
     return sents, found
