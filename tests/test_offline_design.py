@@ -231,15 +231,32 @@ UNSEEN = [
     ("A logistics company tracks 50,000 trucks; each truck reports its GPS position every 30 seconds (about 300 bytes). "
      "Dispatchers watch trucks live on a map. Position history is kept 5 years. Team of 25 Java engineers. AWS.",
      {"key_value_store", "message_broker"}, {"search_index", "graph_db"}),
+    ("A dentist's practice lets patients book cleanings online and texts them a reminder the day before. "
+     "A few dozen bookings a day. One freelance developer who knows PHP.",
+     {"relational_db", "worker", "scheduler"}, {"message_broker", "cache", "search_index", "api_gateway"}),
+    ("A used-car marketplace: dealers list 400,000 cars; buyers look for cars by make, model, year, mileage and price. "
+     "A purchase contract PDF is emailed to both sides. Team of 9 engineers who know Java.",
+     {"search_index", "object_storage", "worker", "message_broker"}, {"graph_db", "time_series_db"}),
+    ("A stadium app shows seats free right now near the fan's section; 20,000 seat sensors each report every 30 "
+     "seconds. Team of 6 who know Go.", {"key_value_store"}, {"graph_db", "search_index"}),
 ]
 
 
-@pytest.mark.parametrize("text, wanted, unwanted", UNSEEN, ids=["shortener", "school-quiz", "logs", "fleet"])
+@pytest.mark.parametrize("text, wanted, unwanted", UNSEEN,
+                         ids=["shortener", "school-quiz", "logs", "fleet", "tiny-reminders", "multi-criteria-search",
+                              "live-state-near-me"])
 def test_unseen_briefs(text, wanted, unwanted):
     d = dw.design(text)
     assert wanted <= d.kinds()
     assert not unwanted & d.kinds()
     assert [(f.rule, f.target) for f in d.lint().findings if f.severity == "error"] == []
+
+
+def test_squads_of_engineers_are_counted_as_squads_not_people():
+    text = ("A sports app shows live scores to fans; each score must reach every open app within 2 seconds and about "
+            "900 requests per second arrive at peak. Three squads of engineers writing Go and Kotlin.")
+    assert dw.design(text).style == "microservices"
+    assert dw.design(text.replace("Three squads of engineers", "Three engineers")).style == "modular_monolith"
 
 
 @settings(max_examples=60, deadline=None, database=None)

@@ -120,7 +120,8 @@ def _async_work(profile: Profile, contexts: list[Context]) -> bool:
 def _services(p: Plan, profile: Profile, instances: int) -> None:
     api_contexts = [c for c in p.contexts if c.spec.get("kind", "api") == "api"]
     worker_contexts = [c for c in p.contexts if c.spec.get("kind") == "worker"]
-    needs_worker = not p.tiny and _async_work(profile, p.contexts)
+    # Even a tiny app sends its emails and renders its files off the request path.
+    needs_worker = _async_work(profile, p.contexts)
     if p.style == "modular_monolith":
         realtime = any(c.spec.get("api_style") == "websocket" for c in api_contexts)
         app = PlannedService("app", "api", api_contexts, "crud", public=True, instances=instances,

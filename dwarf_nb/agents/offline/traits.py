@@ -28,6 +28,9 @@ _PEOPLE = re.compile(r"(?<![\w.])(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(?:[a-z
 _SQUADS = re.compile(r"(\d+|" + "|".join(WORD_NUMBERS) + r")\s+(squads|teams)\b", re.IGNORECASE)
 _SQUAD_WORDS = ("squads", "teams")
 _SEARCH = re.compile(r"\bsearch", re.IGNORECASE)
+# "search / look for / filter ... by A, B or C": the criteria a search combines, up to the end of the clause.
+_SEARCH_BY = re.compile(r"\b(?:search\w*|look(?:s|ing)?\s+(?:up|for)|filter\w*)\b[^.;:]{0,80}?\bby\s+([^.;:]+)", re.IGNORECASE)
+_CRITERIA_SEP = re.compile(r",|\s(?:or|and)\s", re.IGNORECASE)
 _WEAK = re.compile(r"\b(a little|some|basic|a bit of|learning|limited)\s+$", re.IGNORECASE)
 _ROLE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?for\s+(?:the\s+)?([a-z][a-z /&-]{1,40}?)\s*(?:[,;.)]|\band\b|\bplus\b|$)", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(r"([a-z][a-z /-]{1,40}?)\s+(?:write|writes|use|uses|know|knows|are|is|in|code in|work in)\s+$|([a-z][a-z -]{1,30}?)\s*\(\s*$", re.IGNORECASE)
@@ -147,7 +150,8 @@ def read_team(text: str, profile: Profile) -> None:
     for sent in team_sents:
         m = _TEAM_OF.search(sent)
         outside = re.sub(r"\([^)]*\)", "", sent) if "(" in sent else sent
-        people = [_int(p.group(1)) for p in _PEOPLE.finditer(outside)]
+        # "three squads of engineers" counts squads, not people.
+        people = [_int(p.group(1)) for p in _PEOPLE.finditer(outside) if not _SQUADS.match(p.group(0))]
         size = _int(m.group(1)) if m else sum(people)
         if size and (profile.team is None or size > profile.team):
             profile.team, profile.team_evidence = size, evidence(sent)
@@ -198,6 +202,19 @@ def derived_traits(profile: Profile) -> None:
     derived = load("patterns")["derived"]
     if (ld.catalog_items or 0) >= derived["catalog_search_items"] and _SEARCH.search(profile.text):
         t.setdefault("catalog_search", ld.catalog_evidence)
+    for m in _SEARCH_BY.finditer(profile.text):
+        # Searching by several criteria at once is a faceted search, which a search engine serves.
+        if len(_CRITERIA_SEP.split(m.group(1))) >= derived["search_criteria"]:
+            t.setdefault("text_search", sentence_at(profile.text, m.start()))
+            break
+    if "geo_search" in t and ("telemetry" in t or "realtime" in t):
+        # "What is free near here, right now": changing state looked up by place, kept in memory.
+        t.setdefault("live_geo", t["geo_search"])
+    if (ld.spike_factor or 0) >= derived["spike_factor"]:
+        t.setdefault("spiky", ld.spike_evidence)
+    if "audit" in t and (ld.retention_s or 0) >= derived["audit_archive_years"] * YEAR - 1:
+        # Years of audit records are written once and rarely read: an archive, not hot rows.
+        t.setdefault("archive", t["audit"])
     for fl in ld.flows:
         if fl.senders:
             # Devices reporting at an interval: positions are live locations, anything else telemetry.
