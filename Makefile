@@ -27,7 +27,7 @@ test: $(VENV)/.dev
 
 lab: $(VENV)/.dev
 	scripts/sysdeps.sh demo
-	$(BIN)/jupyter lab notebooks/01-quickstart.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/01-quickstart.ipynb
 
 bench: $(VENV)/.dev
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

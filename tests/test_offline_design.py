@@ -252,6 +252,15 @@ def test_unseen_briefs(text, wanted, unwanted):
     assert [(f.rule, f.target) for f in d.lint().findings if f.severity == "error"] == []
 
 
+def test_thousands_of_votes_a_second_are_counted_in_a_key_value_store():
+    busy = dw.design("A talent-show app lets viewers vote for their favourite act during the live final. Viewers cast "
+                     "about 5,000 votes per second. Results are announced after the show. A team of 6 engineers who know Go.")
+    quiet = dw.design("A neighbourhood forum where members post tips and upvote the useful ones, a few hundred votes a "
+                      "day. Two developers who know Ruby.")
+    assert "key_value_store" in busy.kinds()
+    assert "key_value_store" not in quiet.kinds()
+
+
 def test_squads_of_engineers_are_counted_as_squads_not_people():
     text = ("A sports app shows live scores to fans; each score must reach every open app within 2 seconds and about "
             "900 requests per second arrive at peak. Three squads of engineers writing Go and Kotlin.")

@@ -31,6 +31,11 @@ SAME_LOAD = {
         "Users write 75 million posts a day; posts average 300 bytes, and 10% of posts carry a 200 KB picture.",
         "Users write 75 million posts a day; posts average 300 bytes, and one post in ten carries a 200 KB picture.",
     ),
+    "a sender counted in an earlier sentence": (
+        "The fleet has 1,500 buses. Each bus sends its position every 5 seconds.",
+        "1,500 buses each send their position every 5 seconds.",
+        "The fleet of 1,500 buses sends 300 position updates a second.",
+    ),
     "records per report": (
         "5,000 servers each report 400 metrics every 15 seconds.",
         "Our servers report 133,333 metrics per second.",
@@ -60,3 +65,33 @@ def test_a_rate_said_twice_in_one_sentence_is_counted_once():
 def test_a_count_of_what_exists_is_not_a_rate():
     stock = breakdown("There are about 2 million open jobs at any time and 80,000 new ones a day.")
     assert stock.writes == pytest.approx(80_000 / 86_400)
+
+
+def test_each_thing_refers_back_to_the_place_it_was_counted():
+    meters = breakdown("Smart meters at 40,000 sites report readings. Each meter sends a reading every 15 seconds.")
+    assert meters.writes == pytest.approx(40_000 / 15, rel=0.05)
+
+
+def test_each_thing_does_not_borrow_a_count_of_something_else():
+    stores = breakdown("The chain has 200 stores. Each till sends a heartbeat every 5 seconds.")
+    assert stores.writes != pytest.approx(200 / 5)
+
+
+def test_visits_without_a_request_rate_are_taken_as_several_requests_each():
+    visits = breakdown("The shop gets 1.5 million visits a month.")
+    assert visits.reads == pytest.approx(1.5e6 * 10 / 2.5e6)
+    assert any("visit" in a and "requests" in a for a in visits.assumptions)
+
+
+def test_visits_are_not_converted_when_the_request_rate_is_stated():
+    stated = breakdown("The shop gets 1.5 million visits a month and serves 25 million requests a month.")
+    assert stated.reads + stated.writes == pytest.approx(25e6 / 2.5e6, rel=0.05)
+    assert not any("visit or session" in a for a in stated.assumptions)
+
+
+def test_a_crowd_in_an_opening_window_is_a_burst_of_visits():
+    rush = breakdown("When a blockbuster exhibition opens, 50,000 people try to buy in the first hour.")
+    assert rush.peak_rps == pytest.approx(50_000 * 10 / 3600, rel=0.05)
+    assert any("crowd" in a for a in rush.assumptions)
+    minutes = breakdown("When a big show goes on sale, 50,000 fans arrive within the first 10 minutes.")
+    assert minutes.peak_rps == pytest.approx(6 * rush.peak_rps, rel=0.05)

@@ -95,12 +95,21 @@ def breakdown(source: Union[str, Load, Design]) -> Figures:
         say(f"Peak is {ld.spike_factor:g}x the average, as stated: \"{ld.spike_evidence}\"")
     share = ld.read_share if ld.read_share is not None else d["read_share"]
 
-    def avg_peak(f) -> tuple[float, float]:
+    def stated_avg_peak(f) -> tuple[float, float]:
         if f.peak_rule == "stated":
             return f.peak / factor, f.peak
         if f.peak_rule in ("window", "given"):
             return f.avg, f.peak
         return f.avg, f.avg * factor
+
+    per_visit = 1.0
+    if any(f.noun in d["visit_nouns"] for f in ld.flows) and not any(f.noun in d["request_nouns"] for f in ld.flows):
+        per_visit = d["requests_per_visit"]
+        say(f"Each visit or session is assumed to be about {per_visit:g} requests (the text counts visits, not requests).")
+
+    def avg_peak(f) -> tuple[float, float]:
+        avg, peak = stated_avg_peak(f)
+        return (avg * per_visit, peak * per_visit) if f.noun in d["visit_nouns"] and f.cls != "write" else (avg, peak)
 
     reads = [avg_peak(f) for f in ld.flows if f.cls == "read"]
     writes = [avg_peak(f) for f in ld.flows if f.cls == "write"]
@@ -155,6 +164,8 @@ def breakdown(source: Union[str, Load, Design]) -> Figures:
     if ld.burst_peak:
         burst_w = ld.burst_peak * (ld.burst_write_share if ld.burst_write_share is not None else 1 - share)
         say(f"Peak is the stated burst, about {_fmt(ld.burst_peak)} requests/s: \"{ld.burst_evidence}\"")
+        if ld.burst_per_person:
+            say(f"Each person in that crowd is assumed to make about {ld.burst_per_person:g} requests (one visit).")
         if not (r_avg or w_avg):
             r_avg, w_avg = ld.burst_peak * share / factor, ld.burst_peak * (1 - share) / factor
             say("Outside the burst the average is assumed to be a third of it.")

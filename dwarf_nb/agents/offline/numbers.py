@@ -90,6 +90,11 @@ _ONE_IN_CARRIES = re.compile(
     r"(?:carr|includ|contain|ha[sv]|attach|come)\w*\s+(?:with\s+)?(?:an?\s+|one\s+)?(?:[\d.,]+\s?[KMGT]?B\s+)?(?P<what>[a-z-]+)",
     re.IGNORECASE,
 )
+# "in the first hour", "within the first 10 minutes": the opening rush of a sale or a release.
+_OPENING_WINDOW = re.compile(
+    r"\b(?:in|within|during|over)\s+the\s+first\s+(?:(?P<v>\d+(?:\.\d+)?)\s?)?(?P<u>seconds?|minutes?|mins?|hours?)\b",
+    re.IGNORECASE,
+)
 _BURST_WINDOW = re.compile(
     r"\b(?:first|within|in|during|over|for)\s+(?:the\s+)?(?:first\s+)?(?P<v>\d+(?:\.\d+)?)\s?(?P<u>seconds?|minutes?|mins?|hours?)\b",
     re.IGNORECASE,
@@ -138,6 +143,7 @@ class Load:
     burst_peak: Optional[float] = None
     burst_write_share: Optional[float] = None
     burst_evidence: str = ""
+    burst_per_person: Optional[float] = None  # requests assumed per arriving person, when the burst is a crowd
     growth: Optional[float] = None  # factor per year
     growth_evidence: str = ""
     per_user_bytes: Optional[float] = None
@@ -438,6 +444,26 @@ class _Reader:
                       self.archive, self.concurrency, self.attach_retention, self.merge_restated):
             stage()
         self.out.flows = sorted(self.flows.values(), key=lambda f: (-f.avg, f.noun))
+        self.arrivals()
+
+    def arrivals(self) -> None:
+        """A crowd in an opening window with no rate of its own ("50,000 people try to buy in the
+        first hour"): each arriving person is taken as one visit of several requests."""
+        out = self.out
+        if out.burst_peak or any(f.peak_rule == "stated" for f in out.flows):
+            return
+        per_person = load("capacity")["requests_per_visit"]
+        for si, sent in enumerate(self.sents):
+            wm = _OPENING_WINDOW.search(sent)
+            if wm is None:
+                continue
+            crowd = [q for q in self.by_sentence.get(si, []) if q.kind == "count" and q.cls == "users"
+                     and q.end <= wm.start() and "growth" not in q.qualifiers]
+            if crowd:
+                seconds = duration_seconds(wm.group("v") or "1", wm.group("u"))
+                out.burst_peak = crowd[-1].value * per_person / seconds
+                out.burst_evidence, out.burst_per_person = evidence(sent), per_person
+                return
 
     def stated_rates(self) -> None:
         """Rates the text states ("10 million page views per day", "2 TB of logs per day")."""
@@ -733,6 +759,37 @@ def _users_in(si: int, by_sentence: dict[int, list[Quantity]]) -> Optional[float
     return found[0] if found else None
 
 
+_EACH_NOUN = re.compile(r"\beach\s+(?!of\b|other\b|one\b)(?P<noun>[a-z][a-z-]+)", re.IGNORECASE)
+# How many earlier sentences "each bus" may reach back to for "the fleet has 1,500 buses".
+_REFER_BACK = 3
+
+
+def _same_noun(word: str, noun: str) -> bool:
+    w, n = word.lower(), noun.lower()
+    return singular(w) == singular(n) or w in (n + "s", n + "es")
+
+
+def _each_referent(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]]) -> Optional[Quantity]:
+    """The count an "each <noun>" refers back to in an earlier sentence: "The fleet has 1,500
+    buses. Each bus sends its position every 5 seconds." Matches "1,500 buses" and also
+    "meters at 40,000 sites" (the noun just before the count, joined by at/in/across/on)."""
+    m = _EACH_NOUN.search(sents[si])
+    if m is None:
+        return None
+    noun = m.group("noun")
+    for sj in range(si - 1, max(-1, si - 1 - _REFER_BACK), -1):
+        sent = sents[sj]
+        for q in reversed(by_sentence.get(sj, [])):
+            if q.kind != "count" or q.each or q.period is not None or q.value < 1:
+                continue
+            after = re.findall(r"[A-Za-z][A-Za-z-]*", sent[q.end: q.end + 40])[:2]
+            before = re.search(r"([A-Za-z][A-Za-z-]*)\s+(?:at|in|across|on)\s+(?:about\s+|around\s+|roughly\s+|some\s+|over\s+)?$",
+                               sent[max(0, q.start - 40): q.start])
+            if any(_same_noun(w, noun) for w in after) or (before and _same_noun(before.group(1), noun)):
+                return q
+    return None
+
+
 def _emitter_index(by_sentence: dict[int, list[Quantity]]) -> tuple[list[int], dict[int, Quantity]]:
     """Sentences that count emitters (sorted), and the largest such count in each."""
     largest: dict[int, Quantity] = {}
@@ -756,6 +813,9 @@ def _emitters(si: int, sents: list[str], by_sentence: dict[int, list[Quantity]],
             # "Each of the 4 million bands syncs every 15 minutes": things the word lists do not
             # know, counted in the sentence that says they send, are devices too.
             return q.value, "peak" in q.qualifiers, evidence(sents[si]), "emitter"
+    back = _each_referent(si, sents, by_sentence)
+    if back is not None:
+        return back.value, "peak" in back.qualifiers, evidence(sents[back.sentence]), "emitter"
     order, largest = index
     if order:
         # The nearest sentence that counts emitters; of two equally near, the earlier one.
