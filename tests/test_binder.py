@@ -15,13 +15,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
 from packaging.version import Version
+
+from dwarf_nb.knowledge import tomllib  # the stdlib module, or tomli on Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 BINDER = ROOT / "binder"
