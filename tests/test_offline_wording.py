@@ -3,12 +3,15 @@
 Held-out briefs phrase numbers in ways the development set never does ("a billion",
 "ten times a day", "one post in ten", "couriers sending GPS every 5 seconds"); each
 group below says one thing several ways, and every wording must yield the same figures.
+Interview-style phrases ("read-heavy", "highly available", "home timeline") must also call
+for the part they imply, and only when said.
 """
 
 from __future__ import annotations
 
 import pytest
 
+import dwarf_nb as dw
 from dwarf_nb.analysis.capacity import breakdown
 
 SAME_LOAD = {
@@ -35,6 +38,25 @@ SAME_LOAD = {
         "The fleet has 1,500 buses. Each bus sends its position every 5 seconds.",
         "1,500 buses each send their position every 5 seconds.",
         "The fleet of 1,500 buses sends 300 position updates a second.",
+    ),
+    "read/write ratio written either way round": (
+        "Users create 2 million posts a day with a 100:1 read:write ratio.",
+        "Users create 2 million posts a day with a 1:100 write:read ratio.",
+        "Users create 2 million posts a day; the write-to-read ratio is 1:100.",
+    ),
+    "rate named before its figure": (
+        "We serve 50,000 reads per second and 500 writes per second.",
+        "Read QPS is 50,000 and write QPS is 500.",
+        "Read QPS ~ 50K; write QPS ~ 500.",
+    ),
+    "peak rate named before its figure": (
+        "The API sees 30,000 requests per second at peak.",
+        "Peak QPS is 30k.",
+        "Peak QPS: 30,000.",
+    ),
+    "record size summed from what each record leaves": (
+        "200,000 builds per day. A build averages 55 MB.",
+        "200,000 builds per day, each producing about 5 MB of logs and 50 MB of artifacts.",
     ),
     "records per report": (
         "5,000 servers each report 400 metrics every 15 seconds.",
@@ -95,3 +117,53 @@ def test_a_crowd_in_an_opening_window_is_a_burst_of_visits():
     assert any("crowd" in a for a in rush.assumptions)
     minutes = breakdown("When a big show goes on sale, 50,000 fans arrive within the first 10 minutes.")
     assert minutes.peak_rps == pytest.approx(6 * rush.peak_rps, rel=0.05)
+
+
+def test_sizes_of_records_each_one_creates_stay_theirs():
+    ledger = breakdown("We process 50 million payments per month, each producing about 5 ledger entries of roughly 400 bytes.")
+    assert ledger.storage_gb_month == pytest.approx(50e6 * 5 * 400 / 1e9 + 50e6 * 500 / 1e9, rel=0.01)
+
+
+def test_a_system_that_stores_data_for_a_period_sets_the_retention():
+    kept = breakdown("The system stores build logs for 90 days. 200,000 builds per day.")
+    assert kept.horizon_years == pytest.approx(90 * 86_400 / (12 * 2.5e6), rel=0.01)  # a year is 12 x 2.5M seconds
+
+
+def test_record_size_summed_from_what_each_record_leaves():
+    builds = breakdown("200,000 builds per day, each producing about 5 MB of logs and 50 MB of artifacts.")
+    assert builds.storage_gb_month == pytest.approx(200_000 / 86_400 * 2.5e6 * 55e6 / 1e9, rel=0.01)
+
+
+# Interview-style wording of what a design needs: each case says it with and without the phrase.
+KIND_WORDING = {
+    "degrees of connection": ("graph_db", "Users see their 2nd and 3rd degree connections and mutual connections on every profile.",
+                              "Users see their contacts on every profile."),
+    "every few hours": ("scheduler", "The system checks each tracked product's price every few hours and keeps the history.",
+                        "The system checks a product's price when a user asks and keeps the history."),
+    "rate limiting": ("key_value_store", "Up to 100,000 requests per second at peak; protect the backend with rate limiting.",
+                      "Up to 100,000 requests per second at peak."),
+    "read-heavy": ("cache", "A Q&A site with 2 million new posts a day; the workload is read-heavy.",
+                   "A Q&A site with 2 million new posts a day."),
+    "highly available": ("load_balancer", "An internal tool for 50 staff. It must be highly available. Team of 3 Python developers.",
+                         "An internal tool for 50 staff. Team of 3 Python developers."),
+    "home timeline": ("message_broker", "Users see a home timeline of posts from people they follow; 10 million DAU. Team of 6.",
+                      "Users see their own posts; 10 million DAU. Team of 6."),
+    "media files": ("object_storage", "Users can attach media files to their messages. 1 million DAU. Team of 6.",
+                    "Users can send text messages. 1 million DAU. Team of 6."),
+    "low latency": ("cache", "Users read profiles with low latency from anywhere. 50 million DAU. Team of 6.",
+                    "Users read profiles from anywhere. 50 million DAU. Team of 6."),
+    "news feed": ("cache", "Users see a news feed of posts from friends; 10 million DAU. Team of 6.",
+                  "Users see their own posts; 10 million DAU. Team of 6."),
+}
+
+
+@pytest.mark.parametrize("case", KIND_WORDING, ids=list(KIND_WORDING))
+def test_interview_wording_calls_for_its_component(case):
+    kind, said, unsaid = KIND_WORDING[case]
+    assert kind in dw.design(said).kinds()
+    assert kind not in dw.design(unsaid).kinds()
+
+
+def test_a_burst_of_outgoing_events_gets_no_cdn():
+    relay = dw.design("We deliver 50 million webhook events per day to merchant endpoints, with peaks 5x average during holidays.")
+    assert "cdn" not in relay.kinds()

@@ -35,6 +35,14 @@ _EXISTING = re.compile(r"\s*(?:of\s+[a-z ]{1,30}?\s+)?(?:today|currently|now|alr
 _EXISTING_BEFORE = re.compile(r"\b(?:currently|already|existing|today|now)\s+(?:holds?|stores?|has|have|is|are|of)?\s*(?:about|around|roughly|~)?\s*$", re.IGNORECASE)
 _RATIO_SLASH = re.compile(r"(?P<a>\d+(?:\.\d+)?)\s*/\s*(?P<b>\d+(?:\.\d+)?)\s+read\s*/\s*write", re.IGNORECASE)
 _RATIO_WORDS = re.compile(r"read[-/: ](?:to[- ])?write\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)", re.IGNORECASE)
+# A counted stream whose every record leaves the sizes listed next: "..., each producing 5 MB of logs".
+_EACH_LEAVES = re.compile(r"[^.;]{0,40}?,\s*each\s+(?:producing|generating|creating|writing|storing|leaving|uploading|with|carrying|holding)\b", re.IGNORECASE)
+# The same split written writes first ("a 1:100 write:read ratio", "write-to-read ratio of 1:50").
+_RATIO_WRITE_FIRST = re.compile(
+    r"(?P<b>\d+(?:\.\d+)?)\s*:\s*(?P<a>\d+(?:\.\d+)?)\s+write[-/: ]?(?:to[- ])?read"
+    r"|write[-/: ](?:to[- ])?read\s+ratio\s+(?:of\s+|is\s+)?(?:about\s+)?(?P<b2>\d+(?:\.\d+)?)\s*:\s*(?P<a2>\d+(?:\.\d+)?)",
+    re.IGNORECASE,
+)
 _FRACTION_SHARE = re.compile(
     r"\b(?:a|one|two)\s+(?P<frac>half|third|quarter|fifth|tenth)s?\s+(?:of\s+(?:them|these|those|it|requests|traffic)\s+)?"
     r"(?:are\s+)?(?P<what>[a-z-]+)",
@@ -205,9 +213,22 @@ def _last_noun(text: str, classes: dict[str, str]) -> Optional[str]:
     return owner
 
 
+# Interview shorthand that names the rate before its figure ("Read QPS: 50,000", "peak QPS is 30k").
+_RATE_NAMED_FIRST = re.compile(
+    r"\b(?:(?P<kind>read|write|peak|average|avg)\s+)?(?:QPS|RPS|TPS)\s*(?:is\s+|of\s+|at\s+|[:=~\u2248]\s*)+"
+    r"(?:about\s+|around\s+|roughly\s+|~\s*)?(?P<n>\d[\d,]*(?:\.\d+)?(?:\s?[KkMm]\b)?)",
+    re.IGNORECASE,
+)
+_RATE_SAID = {"read": "reads per second", "write": "writes per second", "peak": "requests per second at peak"}
+
+
+def _rate_after_its_figure(m: re.Match) -> str:
+    return f"{m.group('n')} {_RATE_SAID.get((m.group('kind') or '').lower(), 'requests per second')}"
+
+
 def read_load(text: str) -> Load:
     """The load the text describes (see the module docstring)."""
-    reader = _Reader(text)
+    reader = _Reader(_RATE_NAMED_FIRST.sub(_rate_after_its_figure, text))
     for stage in (reader.read_sizes, reader.read_volumes, reader.read_existing, reader.read_people, reader.read_targets,
                   reader.read_shares, reader.read_retention, reader.read_streams):
         stage()
@@ -273,6 +294,16 @@ class _Reader:
                     sizes.setdefault(owner, q.value)
                     for word in _compound_heads(sent[max(0, q.start - 40): q.start], owner, classes):
                         sizes.setdefault(word, q.value)
+            # "200,000 builds a day, each producing 5 MB of logs and 50 MB of artifacts": one build
+            # leaves everything listed after "each", so its record size is their sum.
+            for c in counts:
+                em = _EACH_LEAVES.match(sent, c.end) if c.noun and c.period else None
+                # "each producing 5 ledger entries of 400 bytes" counts other records: the size is theirs.
+                if em is None or c.noun in sizes or any(o.start >= em.end() for o in counts):
+                    continue
+                listed = [q.value for q in items if q.kind == "bytes" and q.start >= em.end() and ";" not in sent[em.end(): q.start]]
+                if listed:
+                    sizes[c.noun] = sum(listed)
 
         self.sizes = sizes
 
@@ -384,9 +415,11 @@ class _Reader:
                     out.read_share_evidence = evidence(sent)
             ratios = list(_RATIO.finditer(sent)) + list(_RATIO_WORDS.finditer(sent)) + list(_RATIO_SLASH.finditer(sent)) if "read" in low else []
             ratios += list(_OUTNUMBER.finditer(sent)) if "outnumber" in low else []
+            ratios += list(_RATIO_WRITE_FIRST.finditer(sent)) if "write" in low and "read" in low else []
             for rm in ratios:
-                a = float(rm.group("a").replace(",", ""))
-                b = float(rm.group("b")) if rm.groupdict().get("b") else 1.0
+                groups = rm.groupdict()
+                a = float((groups.get("a") or groups["a2"]).replace(",", ""))
+                b = float(groups.get("b") or groups.get("b2") or 1.0)
                 if a > 0 and b > 0:
                     out.read_share = a / (a + b)
                     out.read_share_evidence = evidence(sent)

@@ -99,7 +99,7 @@ def plan(profile: Profile) -> Plan:
     f = profile.figures
     style, points = choose_style(profile)
     tiny = f.peak_rps < 10 and f.storage_gb_total < 100 and (profile.team or 0) <= 5
-    availability = profile.load.availability or (0.99 if tiny else 0.999)
+    availability = profile.load.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
     instances = max(2 if availability >= 0.999 else 1, math.ceil(f.peak_rps / 1500))
     kinds = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)
