@@ -176,3 +176,8 @@ def test_tradeoffs_widget_applies_a_new_version(ip, shop):
     assert applied is explorer.design and applied is not shop
     assert applied.decisions[explorer.dropdown.value].chosen == winner
     assert len(Store(".dwarf/designs.db").history("shop")) == 2
+
+
+def test_tradeoffs_widget_refuses_weights_it_would_ignore(ip, shop):
+    message = run(ip, "%dwarf tradeoffs shop --widget --weights performance=3").usage_error()
+    assert "--weights" in message and "sliders" in message

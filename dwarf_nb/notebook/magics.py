@@ -411,6 +411,8 @@ class DwarfMagics(Magics, Configurable):
         with self._store() as store:
             design = self._resolve(args.ref, store)
         if args.widget:
+            if weights:
+                raise InputError("--weights and --widget do not go together: the widget's sliders set the weights")
             from .widgets import TradeoffExplorer
 
             def bind(new: Design) -> None:
