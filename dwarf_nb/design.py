@@ -12,7 +12,10 @@ from typing import Annotated, Any, Literal, Optional, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+from .brief import Brief
+
+# 2: the Brief, `because` on every part, peak reads and writes in the capacity.
+SCHEMA_VERSION = 2
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
@@ -106,7 +109,8 @@ class Service(_Model):
     endpoints: list[Endpoint] = Field(default_factory=list)
     publishes: list[str] = Field(default_factory=list)
     consumes: list[str] = Field(default_factory=list)
-
+    # Ids of the Brief facts that justify this part (a need, a workload, a constraint ...).
+    because: list[str] = Field(default_factory=list)
 
 
 class Component(_Model):
@@ -118,7 +122,7 @@ class Component(_Model):
     # A datastore deliberately shared by several services (lint DW01 respects it).
     shared: bool = False
     public: bool = False
-
+    because: list[str] = Field(default_factory=list)
 
 
 class Edge(_Model):
@@ -128,6 +132,7 @@ class Edge(_Model):
     mode: Mode = "sync"
     label: str = ""
     latency_ms: Optional[float] = None
+    because: list[str] = Field(default_factory=list)
 
 
 class EntityField(_Model):
@@ -146,7 +151,7 @@ class Entity(_Model):
     owner: Optional[str] = None
     store: Optional[str] = None
     partition_by: Optional[str] = None
-
+    because: list[str] = Field(default_factory=list)
 
 
 class Job(_Model):
@@ -157,7 +162,7 @@ class Job(_Model):
     retries: int = Field(default=3, ge=0)
     backoff: str = "exponential"
     dead_letter: Optional[str] = None
-
+    because: list[str] = Field(default_factory=list)
 
 
 class Option(_Model):
@@ -183,12 +188,15 @@ class Capacity(_Model):
     users: Optional[float] = None
     reads_per_second: float = 0.0
     writes_per_second: float = 0.0
+    peak_reads_per_second: float = 0.0
+    peak_writes_per_second: float = 0.0
     peak_rps: float = 0.0
     peak_factor: float = 3.0
     storage_gb_per_month: float = 0.0
     storage_gb_total: float = 0.0
     horizon_years: float = 1.0
     bandwidth_mbps: float = 0.0
+    ingest_mb_per_second: float = 0.0
     assumptions: list[str] = Field(default_factory=list)
 
 
@@ -205,6 +213,7 @@ class Design(_Model):
     requirements: str = ""
     style: Style = "modular_monolith"
     backend: str = "offline"
+    brief: Brief = Field(default_factory=Brief)
     traits: list[Trait] = Field(default_factory=list)
     services: list[Service] = Field(default_factory=list)
     components: list[Component] = Field(default_factory=list)

@@ -181,7 +181,7 @@ def test_refine_technology(shop):
 
 @pytest.mark.parametrize("request_text, message", [
     ("make it pink", "understands"),
-    ("remove the billing service", "no service named"),
+    ("remove the billing service", "no service or component named"),
     ("switch the graph database to Neo4j", "no component matches"),
     ("add a worker service", "already has"),
 ])

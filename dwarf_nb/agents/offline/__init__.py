@@ -5,9 +5,8 @@
 
 The same text always gives the same design, byte for byte, and no network is used.
 
-    quantities  every number of the text with its unit, noun and period
-    numbers     the load those numbers describe (read/write streams, sizes, peaks, retention)
-    traits      keyword traits, team and skills, cloud; the Profile later stages read
+    reader      the Brief: actors, workloads, data, domain, needs and constraints, each with evidence
+    profile     the planner's view of the Brief: pattern traits (with the facts behind them), team, platform
     planner     style, infrastructure kinds, bounded contexts, services   (blueprint: its data)
     wiring      components, owners and edges;  jobs: background work with retries
     decisions   weighted matrices for style, languages, stores, broker, API style
@@ -50,18 +49,19 @@ class OfflineDesigner:
         if options:
             raise InputError(f"the offline designer takes no options, got: {', '.join(sorted(options))}")
 
-    def design(self, text: str, name: Optional[str] = None, progress: Progress = None) -> "Design":
+    def design(self, text: str, name: Optional[str] = None, progress: Progress = None, facts: Any = None) -> "Design":
         # Imported here so that `analysis.capacity` can use this package's readers without a cycle.
         from .assemble import assemble
         from .planner import plan
-        from .traits import read_profile
+        from .profile import profile_of
+        from .reader import read_brief
 
         text = check_text(text)
         if name is not None and not SLUG.match(name):
             raise InputError(f"design name {name!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter")
         say = progress or (lambda _line: None)
-        say("reading traits and numbers")
-        profile = read_profile(text)
+        say("reading the brief")
+        profile = profile_of(text, read_brief(text, facts))
         say("sizing and planning the architecture")
         p = plan(profile)
         say("choosing languages, stores and APIs")
@@ -72,6 +72,6 @@ class OfflineDesigner:
 
         request = check_text(request)
         (progress or (lambda _line: None))("applying the change request")
-        return apply(design, request)
+        return apply(design, request, redesign=lambda text, name, facts: self.design(text, name=name, facts=facts))
 
 

@@ -3,21 +3,20 @@ services with languages and endpoints, entities, jobs, decisions, capacity and S
 
 from __future__ import annotations
 
+from ...views.numbers import human, rate
 from ...design import SLOs, Component, Design, Edge, Job, Service, Trait
 from .blueprint import Plan
 from .data_model import crud_endpoints, entities_for, extra_endpoint, parse_entity
-from .decisions import DEFAULT_CLOUD, api_decisions, language_decision, store_decision, style_decision
-from .quantities import YEAR
-from .traits import Profile
+from .decisions import api_decisions, language_decision, store_decision, style_decision
+from .profile import Profile
 
 
 def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
     """The finished Design."""
     decisions = [style_decision(profile, p.style, p.style_points)]
     assumptions: list[str] = []
-    cloud = profile.cloud or DEFAULT_CLOUD
-    if profile.cloud is None:
-        assumptions.append(f"No cloud is mandated: managed {DEFAULT_CLOUD.upper()} services are named; each has a GCP and Azure equivalent.")
+    if profile.platform == "neutral":
+        assumptions.append("No cloud or hosting is named: open-source technologies are named, each with its managed equivalent on AWS, GCP and Azure.")
     if profile.team is None:
         assumptions.append("The team size is not stated: the style is chosen on load and constraints alone.")
     if not profile.skills:
@@ -39,7 +38,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
     owners = []
     kinds_by_name = {c.name: c.kind for c in components}
     for s in p.services:
-        decision, language, framework = language_decision(profile, s)
+        decision, language, framework = language_decision(profile, s, broker="message_broker" in kinds_by_name.values())
         decisions.append(decision)
         stores = {}
         for store in s.stores:
@@ -68,18 +67,17 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
                 svc.endpoints.append(extra_endpoint("GET /ws", known))
     decisions.extend(api_decisions(profile))
 
-    capacity = profile.figures.capacity()
-    ld = profile.load
-    slos = SLOs(p95_latency_ms=ld.latency_ms or 200.0, availability=p.availability)
-    if ld.latency_ms is None:
+    capacity = profile.capacity
+    slos = SLOs(p95_latency_ms=profile.latency_ms or 200.0, availability=p.availability)
+    if profile.latency_ms is None:
         assumptions.append("No latency target is stated: p95 under 200 ms for API calls.")
-    if ld.availability is None:
+    if profile.availability is None:
         assumptions.append(f"No availability target is stated: {p.availability:.1%} is assumed.")
     if p.tiny:
         assumptions.append("At this scale one instance with a managed database carries the load; background work uses a jobs table, not a broker.")
-    summary = _summary(p, capacity, cloud)
+    summary = _summary(p, capacity, profile)
     design = Design(
-        name=name, summary=summary, requirements=text, style=p.style, backend="offline",
+        name=name, summary=summary, requirements=text, style=p.style, backend="offline", brief=profile.brief,
         traits=_traits(profile), services=services, components=components,
         edges=[Edge(**e) for e in p.edges], entities=entities, jobs=[Job(**j) for j in p.jobs],
         decisions=decisions, capacity=capacity, slos=slos, assumptions=assumptions,
@@ -88,34 +86,24 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
 
 
 def _traits(profile: Profile) -> list[Trait]:
-    out = [Trait(name=k, value=True, evidence=v) for k, v in sorted(profile.traits.items())]
-    ld = profile.load
-    numeric = [
-        ("users", ld.users, ld.users_evidence), ("concurrent_users", ld.concurrent, ld.concurrent_evidence),
-        ("read_share", ld.read_share, ld.read_share_evidence), ("spike_factor", ld.spike_factor, ld.spike_evidence),
-        ("burst_peak_rps", ld.burst_peak, ld.burst_evidence), ("growth_per_year", ld.growth, ld.growth_evidence),
-        ("retention_years", None if ld.retention_s is None else ("forever" if ld.retention_s == float("inf") else round(ld.retention_s / YEAR, 2)), ld.retention_evidence),
-        ("latency_ms", ld.latency_ms, ld.latency_evidence), ("availability", ld.availability, ld.availability_evidence),
-        ("budget_per_month", ld.budget_per_month, ld.budget_evidence), ("team_size", profile.team, profile.team_evidence),
-        ("squads", profile.squads, profile.team_evidence), ("cloud", profile.cloud, profile.cloud_evidence),
-    ]
-    out += [Trait(name=n, value=v, evidence=e) for n, v, e in numeric if v is not None]
-    if profile.skills:
-        out.append(Trait(name="languages", value=dict(sorted(profile.skills.items())), evidence=profile.team_evidence))
-    if profile.roles:
-        out.append(Trait(name="language_roles", value=dict(sorted(profile.roles.items())), evidence=profile.team_evidence))
-    for flow in ld.flows:
-        out.append(Trait(name=f"rate:{flow.noun}", value={"class": flow.cls, "avg_per_s": float(f"{flow.avg:.3g}"), "peak_per_s": float(f"{flow.peak:.3g}"),
-                                                         "bytes": flow.size, "peak_rule": flow.peak_rule}, evidence=flow.evidence))
-    return out
+    """The pattern traits the plan was built from, each with its evidence (numbers live in the Brief)."""
+    return [Trait(name=k, value=True, evidence=v) for k, v in sorted(profile.traits.items())]
 
 
-def _summary(p: Plan, capacity, cloud: str) -> str:
+_PLATFORM_WORDS = {"aws": "on AWS", "gcp": "on GCP", "azure": "on Azure", "self_hosted": "on servers you run yourself",
+                   "neutral": "on open-source components (no cloud is named)"}
+
+
+def _summary(p: Plan, capacity, profile: Profile) -> str:
     """One paragraph: style, services, platform, load and the infrastructure kinds."""
     style = "modular monolith" if p.style == "modular_monolith" else "set of microservices"
     svc = ", ".join(s.name for s in p.services)
-    parts = [f"A {style} ({svc}) on {cloud.upper()}",
-             f"sized for about {capacity.peak_rps:g} requests/s at peak ({capacity.reads_per_second:g} reads/s and {capacity.writes_per_second:g} writes/s on average)",
-             f"and {capacity.storage_gb_per_month:g} GB of new data a month"]
+    where = _PLATFORM_WORDS[profile.platform]
+    if profile.hosting.startswith("other:"):
+        where = f"on {profile.hosting.split(':', 1)[1].capitalize()}"
+    parts = [f"A {style} ({svc}) {where}",
+             f"sized for {rate(capacity.peak_rps, 'requests')} at peak ({rate(capacity.reads_per_second, 'reads')} and "
+             f"{rate(capacity.writes_per_second, 'writes')} on average)",
+             f"and {human(capacity.storage_gb_per_month * 1e9, 'B')} of new data a month"]
     infra = sorted({k.replace('_', ' ') for k in p.kinds})
-    return "; ".join(parts) + ". Infrastructure: " + ", ".join(infra) + "."
+    return "; ".join(parts) + ". Infrastructure: " + (", ".join(infra) or "none beyond the services") + "."

@@ -14,9 +14,21 @@ from ...design import Decision, Option
 from .blueprint import PlannedService
 from .knowledge import load
 from .planner import style_scores
-from .traits import Profile
+from .profile import Profile
 
-DEFAULT_CLOUD = "aws"
+PLATFORM_DRIVER = {"aws": "{cloud} is the platform: its managed offering is used",
+                   "gcp": "{cloud} is the platform: its managed offering is used",
+                   "azure": "{cloud} is the platform: its managed offering is used",
+                   "self_hosted": "the system runs on servers you operate: open-source software you can run yourself",
+                   "neutral": "no cloud is named: open-source technology, which every cloud also offers managed"}
+
+
+def _managed(store: str, platform: str) -> str:
+    """Where no cloud is named, each cloud's managed equivalent of `store`."""
+    names = load("databases")["store"][store].get("cloud", {})
+    if platform != "neutral" or not names:
+        return ""
+    return " Managed equivalents: " + "; ".join(f"{k.upper()} {v}" for k, v in names.items()) + "."
 SERVICE_ROLE = {"ml": "ml", "ingest": "ingest", "realtime": "realtime", "crud": "core", "worker": "core"}
 LOCATION_CONTEXTS = {"location", "dispatch"}
 
@@ -55,8 +67,9 @@ def service_role(service: PlannedService) -> str:
     return SERVICE_ROLE.get(service.workload, "core")
 
 
-def language_decision(profile: Profile, service: PlannedService) -> tuple[Decision, str, str]:
-    """The decision for one service, with the chosen language label and framework."""
+def language_decision(profile: Profile, service: PlannedService, broker: bool = True) -> tuple[Decision, str, str]:
+    """The decision for one service, with the chosen language label and framework; a worker
+    without a message broker takes its jobs from a database queue."""
     langs = load("languages")
     workload = service.workload if service.workload in langs["weights"] else "crud"
     weights = dict(langs["weights"][workload])
@@ -79,12 +92,18 @@ def language_decision(profile: Profile, service: PlannedService) -> tuple[Decisi
         scores["team_expertise"] = expertise
         options.append(Option(name=key, scores={k: float(v) for k, v in scores.items()}, note=spec["label"]))
     chosen = _pick(options, weights)
+    known = [o for o in options if o.name == role_lang or profile.skills.get(o.name, 0) >= 4]
+    if known and chosen not in {o.name for o in known}:
+        # The languages the team states are a constraint, not one score among others.
+        chosen = _pick(known, weights)
     spec = langs["language"][chosen]
     framework = profile.frameworks.get(chosen) if workload in ("crud",) else None
-    framework = framework or spec["frameworks"]["worker" if service.kind == "worker" else workload]
+    if service.kind == "worker":
+        framework = spec["frameworks"]["worker" if broker else "worker_db"]
+    framework = framework or spec["frameworks"][workload]
     if service.kind == "scheduler":
-        framework = {"aws": "Amazon EventBridge Scheduler", "gcp": "Cloud Scheduler", "azure": "Azure Functions timer triggers"}.get(
-            profile.cloud or DEFAULT_CLOUD) + " calling a small " + spec["label"] + " job runner"
+        cloud = load("languages")["scheduler"].get(profile.platform)
+        framework = f"{cloud} calling a small {spec['label']} job runner" if cloud else spec["frameworks"]["scheduler"]
     drivers = [f"workload: {workload}"]
     if role_lang == chosen:
         drivers.append(f"the team uses {spec['label']} for this kind of service")
@@ -117,7 +136,7 @@ def technology_name(store: str, cloud: str) -> str:
 def store_decision(profile: Profile, kind: str, subject: str, purpose: str) -> tuple[Optional[Decision], str]:
     """The decision for one datastore or the broker, and the technology name to show."""
     db = load("databases")
-    cloud = profile.cloud or DEFAULT_CLOUD
+    cloud = profile.platform
     if kind in db.get("edge", {}):
         edge = db["edge"][kind]
         return None, edge["cloud"].get(cloud, edge["default"])
@@ -125,9 +144,8 @@ def store_decision(profile: Profile, kind: str, subject: str, purpose: str) -> t
         return None, kind
     need = db["needs"][kind]
     weights = dict(need["weights"])
-    f = profile.figures
     if kind == "message_broker":
-        streaming = f.writes >= 2000 or profile.has("ingestion", "analytics", "telemetry", "ml")
+        streaming = profile.capacity.writes_per_second >= 2000 or profile.has("ingestion", "analytics", "telemetry", "ml")
         weights = ({"throughput": 0.35, "replay": 0.25, "task_queue": 0.10, "operability": 0.20, "cost": 0.10} if streaming else
                    {"throughput": 0.10, "replay": 0.10, "task_queue": 0.35, "operability": 0.30, "cost": 0.15})
     if kind == "relational_db" and profile.has("strong_consistency", "ledger", "payments"):
@@ -149,9 +167,9 @@ def store_decision(profile: Profile, kind: str, subject: str, purpose: str) -> t
     decision = Decision(
         title=f"{need['label'].capitalize()} for {subject}", topic="broker" if kind == "message_broker" else "database",
         subject=subject, context=purpose, drivers=[f"{c.replace('_', ' ')} carries {weights[c]:.0%} of the weight" for c in top] + (
-            [f"{cloud.upper()} is the platform: its managed offering is used"] if profile.cloud else [f"no cloud stated: {DEFAULT_CLOUD.upper()} names are used"]),
+            [PLATFORM_DRIVER[cloud].format(cloud=cloud.upper())]),
         weights=weights, options=options, chosen=chosen,
-        consequences=[f"{label}: {db['store'][chosen]['label']} for the {need['label']}."],
+        consequences=[f"{label}: {db['store'][chosen]['label']} for the {need['label']}." + _managed(chosen, cloud)],
     )
     return decision, label
 

@@ -7,7 +7,8 @@ import re
 
 from .blueprint import Plan, PlannedService
 from .knowledge import find_phrase, load, phrase_pattern
-from .traits import Profile, sentence_at
+from .profile import Profile
+from .reader.text import sentence_at
 from .wiring import _edge
 
 
@@ -36,7 +37,7 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
         m = find_phrase([phrase], low, cancel)
         if m is None:
             continue
-        sentence = sentence_at(profile.text, m.start())
+        sentence = sentence_at(profile.text, m.start()).evidence
         if sentence in described:
             # Two phrases of one sentence ("recomputed ... every minute") are one job.
             continue

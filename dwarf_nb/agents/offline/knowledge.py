@@ -1,34 +1,11 @@
-"""Word-level helpers over the offline designer's knowledge: nouns, singulars, phrase patterns, word tests."""
+"""Phrase matching over the offline designer's knowledge: one pattern per phrase list, tried only where a phrase can start."""
 
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from ...knowledge import load
-
-
-@cache
-def noun_classes() -> dict[str, str]:
-    """Every known noun (singular, lower case) -> its class (users, read, write, ...)."""
-    table: dict[str, str] = {}
-    for cls, nouns in load("quantities")["nouns"].items():
-        for noun in nouns:
-            table.setdefault(noun, cls)
-    return table
-
-
-@lru_cache(maxsize=8192)
-def singular(word: str) -> str:
-    """A crude English singular, good enough for the nouns requirements use."""
-    w = word.lower()
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
-        return w[:-2]
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
 
 
 @cache
@@ -80,17 +57,3 @@ def find_phrase(phrases: list[str], low: str, not_followed: list[str] = ()) -> "
                 break
             pos = low.find(literal, pos + 1, end)
     return best
-
-
-def may_hold(text: str, low: str, words: "tuple[str, ...] | list[str]") -> bool:
-    """False only when `text` surely holds none of `words` (lower case) in any letter case; `low` is `text.lower()`.
-
-    A cheap test before a slow case-insensitive pattern. Only ASCII text is ruled out: in
-    other text such a pattern also matches letters whose lower case differs ('ſ' for 's').
-    """
-    if not text.isascii():
-        return True
-    for word in words:
-        if word in low:
-            return True
-    return False

@@ -14,7 +14,8 @@ from typing import Optional
 from .blueprint import Context, Plan, PlannedService
 from .jobs import give_idle_workers_work, plan_jobs
 from .knowledge import find_phrase, load
-from .traits import Profile, sentence_at
+from .profile import Profile
+from .reader.text import sentence_at
 from .wiring import wire
 
 
@@ -72,7 +73,7 @@ def find_contexts(profile: Profile) -> list[Context]:
     for name, spec in load("domains")["context"].items():
         m = find_phrase(spec["keywords"], low)
         if m or spec.get("always"):
-            found.append(Context(name, spec, sentence_at(profile.text, m.start()) if m else "every system has users"))
+            found.append(Context(name, spec, sentence_at(profile.text, m.start()).evidence if m else "every system has users"))
     return found
 
 
@@ -96,10 +97,10 @@ def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> di
 
 def plan(profile: Profile) -> Plan:
     """The whole plan (see the module docstring)."""
-    f = profile.figures
+    f = profile.capacity
     style, points = choose_style(profile)
     tiny = f.peak_rps < 10 and f.storage_gb_total < 100 and (profile.team or 0) <= 5
-    availability = profile.load.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
+    availability = profile.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
     instances = max(2 if availability >= 0.999 else 1, math.ceil(f.peak_rps / 1500))
     kinds = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)

@@ -1,12 +1,21 @@
 """Change requests the offline designer understands, applied to a copy of a design.
 
+Structural changes:
+
     add a <name> service                        a new API service with its own store
     remove the <name> service                   drops it; its entities move to the main API service
+    remove the cache / drop the message broker  drops components (by kind, name or technology)
     use <language> for <service> / switch <service> to <language>
     use <technology> instead of <technology> / switch|replace <technology or kind> with|to <technology>
 
-Each change is recorded as a Decision (and, where it drops something, an assumption);
-anything else raises InputError naming what is understood.
+Facts about the requirements ("the team is only two people", "there is no full-text
+search", "we host on our own servers", "peak is 5,000 requests a second") are read by the
+offline reader and set, like front matter, on the design's Brief; the design is then
+planned again from its requirements with every fact set so far.
+
+A request may hold several changes, one per line or sentence; facts are applied first,
+then the structural changes in order. Each change is recorded as a Decision (and, where
+it drops something, an assumption); anything else raises InputError naming what is understood.
 """
 
 from __future__ import annotations
@@ -18,11 +27,20 @@ from ...errors import InputError
 from .data_model import crud_endpoints
 from .knowledge import load
 
-UNDERSTOOD = ("the offline designer understands: 'add a <name> service', 'remove the <name> service', "
-              "'use <language> for <service>', 'switch <service> to <language>', "
-              "'use <technology> instead of <technology>', 'switch|replace <technology> with|to <technology>'")
+UNDERSTOOD = ("the offline designer understands, one per line or sentence: 'add a <name> service', "
+              "'remove the <name> service', 'remove the cache', 'use <language> for <service>', "
+              "'switch <service> to <language>', 'use <technology> instead of <technology>', "
+              "'switch|replace <technology> with|to <technology>', and facts such as 'the team is two people', "
+              "'there is no full-text search', 'we host on our own servers', 'peak is 5,000 requests a second'")
+_PIECES = re.compile(r"\n+|(?<=[.!?;])\s+(?=[A-Za-z])")
+# Brief setting -> the front-matter key a refine sentence sets.
+_SETTING_KEYS = {"team": "team", "squads": "squads", "languages": "languages", "frameworks": "frameworks",
+                 "hosting": "hosting", "budget_per_month": "budget", "availability": "availability",
+                 "p95_latency_ms": "latency_ms", "compliance": "compliance", "retention_years": "retention_years"}
+_USER_KEYS = {"daily_active": "daily_users", "concurrent": "concurrent_users", "registered": "users", "total": "users",
+              "monthly_active": "users"}
 _ADD = re.compile(r"^\s*(?:please\s+)?add\s+(?:a|an|one)?\s*(?:new\s+)?([a-z][a-z0-9 _-]{0,40}?)\s+(service|worker)\b", re.IGNORECASE)
-_REMOVE = re.compile(r"^\s*(?:please\s+)?(?:remove|drop|delete)\s+(?:the\s+)?([a-z][a-z0-9_-]{0,40}?)(?:\s+service)?\s*[.!]?\s*$", re.IGNORECASE)
+_REMOVE = re.compile(r"^\s*(?:please\s+)?(?:remove|drop|delete)\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z0-9 _-]{0,40}?)(?:\s+service)?\s*[.!]?\s*$", re.IGNORECASE)
 _INSTEAD = re.compile(r"^\s*(?:please\s+)?use\s+(.+?)\s+instead\s+of\s+(?:the\s+)?(.+?)\s*[.!]?\s*$", re.IGNORECASE)
 _SWITCH = re.compile(r"^\s*(?:please\s+)?(?:switch|replace|change|move|migrate|rewrite|port)\s+(?:the\s+)?(.+?)\s+(?:to|with|into|in|onto)\s+(.+?)\s*[.!]?\s*$", re.IGNORECASE)
 _USE_FOR = re.compile(r"^\s*(?:please\s+)?(?:use|write)\s+(.+?)\s+for\s+(?:the\s+)?(.+?)(?:\s+service)?\s*[.!]?\s*$", re.IGNORECASE)
@@ -77,8 +95,73 @@ def _decision(title: str, topic: str, subject: str, before: str, after: str, req
                     chosen=after, consequences=[f"{subject}: {before} -> {after}."])
 
 
-def apply(design: Design, request: str) -> Design:
-    """A new Design (same name) with the change applied."""
+def pieces(request: str) -> list[str]:
+    """The separate changes of a request: one per line or sentence."""
+    return [p.strip() for p in _PIECES.split(request) if p and p.strip(" .;!?\t")]
+
+
+def stated_facts(sentence: str) -> dict:
+    """The facts a sentence about the requirements states, as front-matter keys (empty when none)."""
+    from .reader import read_brief
+
+    brief = read_brief(sentence)
+    out: dict = {}
+    for c in brief.constraints:
+        if c.status == "stated" and c.name in _SETTING_KEYS:
+            value = c.value if c.name != "hosting" or c.value != "unstated" else None
+            if value is not None:
+                out[_SETTING_KEYS[c.name]] = value
+    needs = {n.name: n.value for n in brief.needs if n.status == "stated"}
+    if needs:
+        out["needs"] = needs
+    for a in brief.actors:
+        if a.role == "end_user" and a.count and a.status == "stated":
+            out[_USER_KEYS[a.count_kind]] = a.count
+    for w in brief.workloads:
+        if w.status != "stated" or w.actor:
+            continue
+        if w.peak_rule == "stated" and w.op == "mixed":
+            out["peak_rps"] = w.peak_per_s
+        elif w.op in ("read", "write"):
+            out[f"{w.op}s_per_second"] = w.avg_per_s
+    return out
+
+
+def apply(design: Design, request: str, redesign=None) -> Design:
+    """A new Design (same name) with every change of the request applied.
+
+    `redesign(requirements, name, facts)` plans the design again when the request sets facts."""
+    structural, facts = [], {}
+    for piece in pieces(request):
+        if _structural(piece):
+            structural.append(piece)
+            continue
+        found = stated_facts(piece)
+        if not found:
+            raise InputError(f"cannot apply {piece[:80]!r}: {UNDERSTOOD}")
+        for key, value in found.items():
+            facts[key] = {**facts.get(key, {}), **value} if key == "needs" else value
+    if not structural and not facts:
+        raise InputError(f"the change request is empty: {UNDERSTOOD}")
+    new = design
+    if facts:
+        given = dict(design.brief.given)
+        for key, value in facts.items():
+            given[key] = {**given.get(key, {}), **value} if key == "needs" else value
+        new = redesign(design.requirements, design.name, given)
+        said = ", ".join(f"{k}: {v}" for k, v in facts.items())
+        new = new.model_copy(update={"assumptions": [*new.assumptions, f"Planned again from the requirements with the facts you set ({said})."]})
+    for piece in structural:
+        new = _one(new, piece)
+    return new
+
+
+def _structural(text: str) -> bool:
+    return any(p.match(text) for p in (_ADD, _INSTEAD, _USE_FOR, _SWITCH, _REMOVE))
+
+
+def _one(design: Design, request: str) -> Design:
+    """A new Design (same name) with one structural change applied."""
     new = design.model_copy(deep=True)
     text = request.strip()
     m = _ADD.match(text)
@@ -99,8 +182,10 @@ def apply(design: Design, request: str) -> Design:
         return _switch(new, target, to, text)
     m = _REMOVE.match(text)
     if m:
+        if _service(new, m.group(1)) is None and _components_matching(new, m.group(1)):
+            return _remove_components(new, m.group(1), text)
         return _remove(new, m.group(1), text)
-    raise InputError(f"cannot apply {text[:60]!r}: {UNDERSTOOD}")
+    raise InputError(f"cannot apply {text[:80]!r}: {UNDERSTOOD}")
 
 
 def _validated(design: Design) -> Design:
@@ -169,7 +254,8 @@ def _gateway(design: Design) -> str:
 def _remove(design: Design, word: str, request: str) -> Design:
     svc = _service(design, word)
     if svc is None:
-        raise InputError(f"no service named {word.strip()!r}; services: {', '.join(s.name for s in design.services)}")
+        raise InputError(f"no service or component named {word.strip()!r}; services: {', '.join(s.name for s in design.services)}; "
+                         f"components: {', '.join(c.name for c in design.components) or 'none'}")
     if svc.kind == "api" and not any(s.kind == "api" and s.name != svc.name for s in design.services):
         raise InputError(f"{svc.name!r} is the only API service; add another one before removing it")
     heir = next((s for s in design.services if s.kind == "api" and s.name != svc.name), None) or next(
@@ -196,6 +282,31 @@ def _remove(design: Design, word: str, request: str) -> Design:
     design.edges = [e for e in design.edges if not (e.mode == "async" and e.label in (set(svc.publishes) - published))]
     design.decisions.append(_decision(f"Remove the {svc.name} service", "other", svc.name, "present", "removed", request))
     design.assumptions.append(f"{svc.name} was removed on request; its entities now belong to {heir.name}.")
+    return _validated(design)
+
+
+def _remove_components(design: Design, word: str, request: str) -> Design:
+    """Drop the components `word` names, with their edges; events they carried become direct calls."""
+    gone = {c.name for c in _components_matching(design, word)}
+    brokers = {c.name for c in design.components if c.name in gone and c.kind == "message_broker"}
+    design.components = [c for c in design.components if c.name not in gone]
+    design.edges = [e for e in design.edges if not ({e.source, e.target} & gone)]
+    for c in design.components:
+        if c.replica_of in gone:
+            c.replica_of = None
+    for e in design.entities:
+        if e.store in gone:
+            e.store = next((c.name for c in design.components if c.kind == "relational_db"), None)
+    if brokers and not any(c.kind == "message_broker" for c in design.components):
+        topics = {t for s in design.services for t in s.publishes}
+        for s in design.services:
+            s.publishes, s.consumes = [], []
+        design.edges = [e for e in design.edges if not (e.mode == "async" and e.label in topics)]
+        design.jobs = [j for j in design.jobs if j.trigger not in topics]
+        design.assumptions.append("Without a message broker, work that followed events now runs inside the request or on a schedule.")
+    names = ", ".join(sorted(gone))
+    design.decisions.append(_decision(f"Remove {names}", "other", names, "present", "removed", request))
+    design.assumptions.append(f"{names} removed on request.")
     return _validated(design)
 
 

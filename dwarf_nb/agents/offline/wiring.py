@@ -10,7 +10,7 @@ is published by someone.
 from __future__ import annotations
 
 from .blueprint import OWNED, PROTOCOL, SHORT, Plan, PlannedService
-from .traits import Profile
+from .profile import Profile
 
 
 def _component(p: Plan, kind: str, name: str, purpose: str, **extra) -> str:
@@ -157,7 +157,7 @@ def _service_stores(p: Plan, profile: Profile) -> None:
             s.stores.append(shared["object_storage"])
         # Interactive services query the warehouse only when the latency target allows it;
         # otherwise a worker loads it and reads come from precomputed results.
-        slow_ok = (profile.load.latency_ms or 200) >= 1000 and bool(names & {"dashboards", "experiments"})
+        slow_ok = (profile.latency_ms or 200) >= 1000 and bool(names & {"dashboards", "experiments"})
         if "analytics" in shared and (s.kind == "worker" or slow_ok):
             s.stores.append(shared["analytics"])
         elif "analytics" in shared and shared["analytics"] in s.stores:
