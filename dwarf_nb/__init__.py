@@ -16,14 +16,30 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .brief import Brief
     from .design import Design
 
 
-def design(text: str, name: str | None = None, backend: str = "offline", progress=None, **options: Any) -> "Design":
-    """Design a backend from a requirements text (offline rules unless told otherwise)."""
+def design(text: str, name: str | None = None, backend: str = "offline", progress=None, facts: dict | None = None,
+           **options: Any) -> "Design":
+    """Design a backend from a requirements text (offline rules unless told otherwise).
+
+    `facts` corrects what the designer reads, like front matter does: ``{"team": 2, "needs": {"search": False}}``."""
     from .agents import check_name, check_text, get_agent
 
-    return get_agent(backend, **options).design(check_text(text), name=check_name(name), progress=progress)
+    extra = {} if facts is None else {"facts": facts}
+    return get_agent(backend, **options).design(check_text(text), name=check_name(name), progress=progress, **extra)
+
+
+def brief(text: str, facts: dict | None = None) -> "Brief":
+    """What the offline reader understands of a requirements text, as a Brief of facts.
+
+    `facts` (or YAML front matter at the top of the text) sets facts that win over
+    anything read, e.g. ``{"team": 2, "hosting": "self-hosted"}``."""
+    from .agents import check_text
+    from .agents.offline.reader import read_brief
+
+    return read_brief(check_text(text), facts)
 
 
 def refine(current: "Design", request: str, backend: str = "offline", progress=None, **options: Any) -> "Design":
@@ -34,11 +50,11 @@ def refine(current: "Design", request: str, backend: str = "offline", progress=N
 
 
 class _Package(types.ModuleType):
-    """Keeps `dwarf_nb.design` the function: importing the submodule design.py would
-    otherwise rebind the package attribute to the module, breaking `dw.design(...)`."""
+    """Keeps `dwarf_nb.design` and `dwarf_nb.brief` the functions: importing the submodules
+    design.py and brief.py would otherwise rebind the package attributes to the modules."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "design" and isinstance(value, types.ModuleType):
+        if name in ("design", "brief") and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 
@@ -51,6 +67,10 @@ def __getattr__(name: str):
         from .design import Design
 
         return Design
+    if name == "Brief":
+        from .brief import Brief
+
+        return Brief
     raise AttributeError(f"module 'dwarf_nb' has no attribute {name!r}")
 
 

@@ -80,6 +80,15 @@ def _cmd_design(args) -> int:
     return 0
 
 
+def _cmd_brief(args) -> int:
+    from . import brief
+    from .views.brief import to_text
+
+    b = brief(_read_text(args.file))
+    print(b.model_dump_json(indent=2) if args.json else to_text(b))
+    return 0
+
+
 def _cmd_schema(args) -> int:
     from .design import Design
 
@@ -129,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--format", action="append", choices=["md", "html"], default=None, help="document format(s)")
     d.add_argument("-v", "--verbose", action="store_true", help="show progress on stderr")
     d.set_defaults(func=_cmd_design)
+
+    b = sub.add_parser("brief", help="print what the offline reader understands of a requirements text")
+    b.add_argument("file", help="requirements file (front matter allowed), or - for standard input")
+    b.add_argument("--json", action="store_true", help="print the Brief as JSON")
+    b.set_defaults(func=_cmd_brief)
 
     s = sub.add_parser("schema", help="print the Design JSON Schema")
     s.set_defaults(func=_cmd_schema)

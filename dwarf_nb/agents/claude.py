@@ -58,6 +58,8 @@ from ..design import (
     Style,
     validation_problems,
 )
+from ..analysis.capacity import estimate
+from ..brief import Brief
 from ..errors import AgentError, InputError
 from ..store import Store
 from . import Progress, check_design, check_name, check_text, get_agent
@@ -73,6 +75,11 @@ _FALLBACKS = (None, "offline")
 _PROGRESS_EVERY_S = 1.0
 _CHARS_PER_TOKEN = 4  # rough, for the "so far" line only; the usage line has the real count
 _BROKEN_STREAM_BACKOFF_S = 0.5
+
+
+# A fact's id starts with the Brief group it belongs to ("constraint.team", "need.payments").
+_GROUP_OF = {"actor": "actors", "workload": "workloads", "data": "data", "domain": "domain", "need": "needs",
+             "constraint": "constraints", "total": "totals"}
 
 
 class _Answer(Design):
@@ -174,15 +181,18 @@ def _problems(err: Exception) -> list[str]:
 
 def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
     notes = {
-        "traits": [t.model_dump(mode="json") for t in offline.traits],
+        "brief": offline.brief.model_dump(mode="json", exclude_defaults=True),
         "capacity": offline.capacity.model_dump(mode="json"),
     }
     naming = f'Name the design "{name}".' if name else "Give the design a short slug name."
     return (
         "Design the backend for the requirements below.\n\n"
         f"<requirements>\n{text}\n</requirements>\n\n"
-        "An offline analyser read these facts and figures from them (correct them where the requirements "
-        f"say otherwise):\n<offline_analysis>\n{json.dumps(notes, ensure_ascii=False)}\n</offline_analysis>\n\n"
+        "An offline reader turned them into the Brief below: facts with their evidence and a status "
+        "(stated, derived with its formula, assumed with why, or set by the user). Return your own corrected "
+        "Brief in the design's `brief` field: fix what the reader got wrong, add what it missed, keep every fact "
+        "whose status is \"set\" exactly as it is, and size the design from your Brief."
+        f"\n<offline_analysis>\n{json.dumps(notes, ensure_ascii=False)}\n</offline_analysis>\n\n"
         f"{naming} Answer by calling {TOOL_NAME} with the complete design."
     )
 
@@ -208,12 +218,25 @@ def _finish(data: dict, *, name: Any, requirements: str, estimates: Design) -> D
     model left empty come from `estimates` (the offline analysis, or the design being refined)."""
     data.update(name=name, requirements=requirements, backend="anthropic", schema_version=SCHEMA_VERSION)
     made = Design.model_validate(_Answer.model_validate(data).model_dump())
-    return made.model_copy(
-        update={
-            "capacity": estimates.capacity if made.capacity == Capacity() else made.capacity,
-            "traits": made.traits or estimates.traits,
-        }
-    )
+    brief = made.brief if made.brief.facts() else estimates.brief
+    # What the user set always wins, whatever the model returned in its place.
+    for fact in estimates.brief.facts():
+        if fact.status == "set":
+            brief = _with_fact(brief, fact)
+    if made.capacity != Capacity():
+        capacity = made.capacity
+    else:
+        capacity = estimate(brief) if brief is not estimates.brief else estimates.capacity
+    return made.model_copy(update={"capacity": capacity, "traits": made.traits or estimates.traits, "brief": brief})
+
+
+def _with_fact(brief: Brief, fact) -> Brief:
+    """`brief` with `fact` in its group (known from the fact's id), replacing a fact of the same id."""
+    group = _GROUP_OF.get(fact.id.split(".", 1)[0])
+    if group is None:
+        return brief
+    kept = [f for f in getattr(brief, group) if f.id != fact.id]
+    return brief.model_copy(update={group: [*kept, fact]})
 
 
 class ClaudeAgent:
@@ -266,10 +289,10 @@ class ClaudeAgent:
         return self._store
 
     # -- the two agent methods --------------------------------------------------------
-    def design(self, text: str, name: Optional[str] = None, progress: Progress = None) -> Design:
+    def design(self, text: str, name: Optional[str] = None, progress: Progress = None, facts: Any = None) -> Design:
         text = check_text(text)
         name = check_name(name)
-        offline = get_agent("offline").design(text, name=name)
+        offline = get_agent("offline").design(text, name=name, facts=facts)
 
         def build(data: dict) -> Design:
             return _finish(data, name=name or data.get("name") or offline.name, requirements=text, estimates=offline)

@@ -51,11 +51,22 @@ HELP = """\
     --no-map    leave the service map out of the display
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
     to insert the value of the notebook variable `var`; it is inserted once, as is.
+    Correct what the designer reads with YAML front matter at the top of the cell:
+        ---
+        team: 2
+        hosting: self-hosted
+        needs: {keyword_search: false}
+        ---
+    (keys: team, squads, languages, frameworks, hosting, budget, availability,
+    latency_ms, compliance, users, daily_users, concurrent_users, reads_per_second,
+    writes_per_second, peak_rps, storage_gb_per_month, storage_gb_total,
+    retention_years, needs, entities)
 
 %dwarf list                          designs in the history store
 %dwarf show NAME[@vN]                show a design (latest, or version N)
 %dwarf history NAME                  versions of a design
 %dwarf diff NAME [V1 V2]             what changed (default: the last two versions)
+%dwarf brief NAME[@vN]               what the designer read: facts, status, evidence
 %dwarf tradeoffs NAME [--topic T] [--weights performance=3,dev_speed=1] [--widget]
 %dwarf lint NAME [--suppress ID[=REASON]]   architecture review findings
 %dwarf map NAME [--format svg|png|mermaid] [--direction LR|TB|RL|BT]
@@ -334,6 +345,7 @@ class DwarfMagics(Magics, Configurable):
             "show": self._show,
             "history": self._history,
             "diff": self._diff,
+            "brief": self._brief,
             "tradeoffs": self._tradeoffs,
             "lint": self._lint,
             "map": self._map,
@@ -399,6 +411,16 @@ class DwarfMagics(Magics, Configurable):
                 old, new = history[-2].version, history[-1].version
             changes = diff(store.load(args.name, old), store.load(args.name, new))
         _display({"text/plain": f"{args.name} v{old} -> v{new}\n{changes.to_text()}", "text/html": changes._repr_html_()})
+
+    @magic_arguments("dwarf brief")
+    @argument("ref", metavar="NAME[@vN]")
+    def _brief(self, args):
+        """What the designer read from the requirements: facts, their status and evidence."""
+        from ..views.brief import to_html, to_text
+
+        with self._store() as store:
+            design = self._resolve(args.ref, store)
+        _display({"text/plain": to_text(design.brief), "text/html": to_html(design.brief)})
 
     @magic_arguments("dwarf tradeoffs")
     @argument("ref", metavar="NAME[@vN]")

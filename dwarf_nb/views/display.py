@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..design import Design
 from ..errors import ToolMissing
+from . import brief as briefview
 from . import escape
 from .text import (
     assumptions,
@@ -148,6 +149,8 @@ def html(
         tradeoffs=tables,
         review=review,
         assumptions=assumptions(design),
+        brief_table=Markup(briefview.to_html(design.brief)) if design.brief.facts() else "",
+        brief_headline=briefview.headline(design.brief),
     )
 
 

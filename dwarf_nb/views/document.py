@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..design import DATASTORE_KINDS, Design
 from ..errors import ToolMissing
+from . import brief as briefview
 from . import adr as adrview
 from . import compose as composeview
 from . import openapi as openapiview
@@ -239,6 +240,8 @@ def context(design: Design, map_image: Optional[str] = MAP_SVG, map_note: str = 
         "review": _review(design),
         "images": {c.name: container(c, design).get("image", "") for c in design.components},
         "openapi_files": [openapiview.filename(s) for s in openapiview.http_services(design)],
+        "brief_table": briefview.to_markdown(design.brief) if design.brief.facts() else "",
+        "brief_headline": briefview.headline(design.brief),
     }
 
 

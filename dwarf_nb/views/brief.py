@@ -1,0 +1,152 @@
+"""The Brief as a person reads it: one row per fact (section, fact, value, status, evidence)
+with the front-matter key that corrects it, for the terminal, Markdown and the notebook card.
+
+    rows(brief) -> list[Row]
+    to_text(brief) · to_markdown(brief) · to_html(brief)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..brief import Actor, Brief, DataItem, Fact, Need, Setting, Term, Workload, fact_value
+from ..knowledge import load
+from .escape import html as esc
+from .escape import markdown_cell as md_cell
+
+SECTIONS = (("actors", "Who"), ("workloads", "Load"), ("data", "Data"), ("domain", "Domain"),
+            ("needs", "Needs"), ("constraints", "Constraints"), ("totals", "Set by you"))
+STATUS_WORDS = {"stated": "stated", "derived": "derived", "assumed": "assumed", "set": "set by you"}
+
+# Setting name -> the front-matter key that corrects it.
+SETTING_KEYS = {"team": "team", "squads": "squads", "languages": "languages", "language_roles": "languages",
+                "languages_weak": "languages", "frameworks": "frameworks", "hosting": "hosting",
+                "budget_per_month": "budget", "availability": "availability", "p95_latency_ms": "latency_ms",
+                "compliance": "compliance", "retention_years": "retention_years"}
+SETTING_WORDS = {"p95_latency_ms": "p95 latency target", "budget_per_month": "hosting budget a month",
+                 "language_roles": "languages by role", "languages_weak": "languages known a little",
+                 "read_share": "share of requests that read", "peak_factor": "peak over average"}
+USER_KEYS = {"registered": "users", "total": "users", "monthly_active": "users", "daily_active": "daily_users",
+             "concurrent": "concurrent_users"}
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    fact: str
+    value: str
+    status: str
+    evidence: str
+    how: str  # the derivation (derived) or the reason (assumed)
+    key: str  # the front-matter line that would correct it
+
+
+def _label(fact: Fact) -> str:
+    if isinstance(fact, Actor):
+        return fact.noun
+    if isinstance(fact, Workload):
+        return fact.name
+    if isinstance(fact, DataItem):
+        return fact.item
+    if isinstance(fact, Term):
+        return fact.noun
+    if isinstance(fact, Need):
+        return load("needs")["need"].get(fact.name, {}).get("label", fact.name.replace("_", " "))
+    if isinstance(fact, Setting):
+        return SETTING_WORDS.get(fact.name, fact.name.replace("_", " "))
+    return fact.id
+
+
+def _key(fact: Fact) -> str:
+    """The front matter that corrects this fact, as the user would type it."""
+    if isinstance(fact, Actor):
+        if fact.role == "end_user":
+            return f"{USER_KEYS.get(fact.count_kind, 'users')}: N"
+        if fact.role == "team":
+            return "team: N"
+        return ""
+    if isinstance(fact, Workload):
+        return "writes_per_second: N" if fact.op == "write" else "reads_per_second: N"
+    if isinstance(fact, DataItem):
+        return "storage_gb_total: N"
+    if isinstance(fact, Term):
+        return "entities: [...]"
+    if isinstance(fact, Need):
+        return f"needs: {{{fact.name}: {'false' if fact.value else 'true'}}}"
+    if isinstance(fact, Setting):
+        key = SETTING_KEYS.get(fact.name, fact.name)
+        return f"{key}: ..." if key else ""
+    return ""
+
+
+def rows(brief: Brief) -> list[Row]:
+    out = []
+    for attr, section in SECTIONS:
+        for fact in getattr(brief, attr):
+            how = fact.formula if fact.status == "derived" else fact.why if fact.status == "assumed" else ""
+            out.append(Row(section, _label(fact), fact_value(fact), STATUS_WORDS[fact.status],
+                           "" if fact.status == "set" else fact.evidence, how, _key(fact)))
+    return out
+
+
+def headline(brief: Brief) -> str:
+    """One line: how many facts, how many assumed, how many numbers not used."""
+    facts = brief.facts()
+    assumed = sum(1 for f in facts if f.status == "assumed")
+    set_ = sum(1 for f in facts if f.status == "set")
+    parts = [f"{len(facts)} facts", f"{assumed} assumed"]
+    if set_:
+        parts.append(f"{set_} set by you")
+    if brief.unused:
+        parts.append(f"{len(brief.unused)} number{'s' if len(brief.unused) != 1 else ''} not used")
+    return ", ".join(parts)
+
+
+def to_text(brief: Brief) -> str:
+    """The Brief for a terminal: grouped facts, then the numbers left unused."""
+    lines = [f"Brief: {headline(brief)}"]
+    section = None
+    for r in rows(brief):
+        if r.section != section:
+            section = r.section
+            lines.append(f"\n{section}")
+        mark = "" if r.status == "stated" else f" [{r.status}]"
+        lines.append(f"  {r.fact}: {r.value}{mark}")
+        if r.how:
+            lines.append(f"      {r.how}")
+        if r.evidence:
+            lines.append(f"      \u201c{r.evidence[:160]}\u201d")
+        if r.status == "assumed" and r.key:
+            lines.append(f"      correct with front matter: {r.key}")
+    if brief.unused:
+        lines.append("\nNumbers not used")
+        lines += [f"  {u.text}: {u.why}" for u in brief.unused]
+    return "\n".join(lines)
+
+
+def to_markdown(brief: Brief) -> str:
+    """The Brief as a Markdown table, every cell escaped."""
+    out = ["| Fact | Value | Status | Evidence |", "|---|---|---|---|"]
+    for r in rows(brief):
+        status = r.status + (f": {r.how}" if r.how else "") + (f" (front matter `{r.key}`)" if r.status == "assumed" and r.key else "")
+        out.append("| " + " | ".join(md_cell(x) for x in (f"{r.section}: {r.fact}", r.value, status, r.evidence)) + " |")
+    if brief.unused:
+        out += ["", "Numbers not used: " + "; ".join(md_cell(f"{u.text} ({u.why})") for u in brief.unused)]
+    return "\n".join(out)
+
+
+def to_html(brief: Brief) -> str:
+    """The Brief as an HTML table for the notebook card; assumed facts are marked."""
+    e = esc
+    body = []
+    for r in rows(brief):
+        hint = f'<br><code>{e(r.key)}</code>' if r.status == "assumed" and r.key else ""
+        how = f'<br><small>{e(r.how)}</small>' if r.how else ""
+        cls = f' class="dwarf-{e(r.status.split()[0])}"'
+        body.append(f"<tr{cls}><td>{e(r.section)}</td><td>{e(r.fact)}</td><td>{e(r.value)}</td>"
+                    f"<td>{e(r.status)}{how}{hint}</td><td>{e(r.evidence)}</td></tr>")
+    unused = ""
+    if brief.unused:
+        unused = "<p>Numbers not used: " + "; ".join(f"{e(u.text)} ({e(u.why)})" for u in brief.unused) + "</p>"
+    return ('<table class="dwarf-brief"><thead><tr><th>Section</th><th>Fact</th><th>Value</th><th>Status</th>'
+            "<th>Evidence</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>" + unused)
