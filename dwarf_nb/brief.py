@@ -23,7 +23,7 @@ Status = Literal["stated", "derived", "assumed", "set"]
 Role = Literal["end_user", "api_client", "device", "staff", "team"]
 CountKind = Literal["registered", "daily_active", "monthly_active", "concurrent", "on_shift", "fleet", "total"]
 Op = Literal["read", "write", "mixed"]  # mixed: requests split by the read share
-PeakRule = Literal["stated", "window", "factor", "given", "default", "burst"]
+PeakRule = Literal["stated", "window", "factor", "given", "default", "burst", "steady"]
 
 ROLE_WORDS = {"end_user": "end users", "api_client": "API clients", "device": "devices or machines",
               "staff": "staff and operators", "team": "the building team"}

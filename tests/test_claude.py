@@ -79,6 +79,7 @@ def test_design_comes_back_validated_with_offline_estimates_filled_in(make):
     offline = get_agent("offline").design(TEXT)
     assert d.capacity == offline.capacity
     assert d.traits == offline.traits
+    assert d.brief == offline.brief
     assert lines[-1].startswith("claude-") and "output tokens" in lines[-1] and "$" in lines[-1]
 
 
@@ -91,6 +92,32 @@ def test_given_name_wins_over_the_models(make, fake):
 def test_a_capacity_from_the_model_is_kept(make, fake):
     fake.push(fa.design(fa.valid_design(capacity={"peak_rps": 1234.0, "reads_per_second": 400.0})))
     assert make().design(TEXT).capacity.peak_rps == 1234.0
+
+
+def test_the_model_gets_the_offline_brief_and_its_corrected_brief_sizes_the_design(make, fake):
+    """The model's Brief is validated and kept; capacity comes from it; what the user set still wins."""
+    corrected = {
+        "actors": [{"id": "actor.user", "noun": "user", "role": "end_user", "count": 50000, "count_kind": "daily_active",
+                    "evidence": "5,000 daily users"}],
+        "workloads": [{"id": "workload.browse", "name": "browse products", "op": "read", "avg_per_s": 300.0,
+                       "peak_per_s": 900.0, "status": "derived", "formula": "50,000 x 500 / 86,400 s"}],
+        "constraints": [{"id": "constraint.team", "name": "team", "value": 40, "evidence": "model guess"}],
+    }
+    fake.push(fa.design(fa.valid_design(brief=corrected)))
+    d = make().design("---\nteam: 3\n---\n" + TEXT)
+    prompt = sent(fake)["messages"][0]["content"]
+    assert '"brief"' in prompt and "set by you: team: 3" in prompt
+    assert [w.name for w in d.brief.workloads] == ["browse products"]
+    assert d.capacity.reads_per_second == pytest.approx(300.0)
+    assert d.brief.value("team") == 3 and d.brief.fact("constraint.team").status == "set"
+
+
+def test_a_brief_from_the_model_that_breaks_the_fact_model_is_repaired_or_refused(make, fake):
+    fake.push(fa.design(fa.valid_design(brief={"workloads": [{"name": "no id"}]})), fa.design(fa.valid_design()))
+    d = make().design(TEXT)
+    assert d.backend == "anthropic"
+    assert len(fake.requests) == 2
+    assert "brief" in json.dumps(fake.requests[1]["body"]["messages"][-1])
 
 
 def test_the_request_caches_the_persona_sends_the_schema_and_no_sampling_knobs(make, fake):

@@ -90,7 +90,6 @@ def test_a_count_of_what_exists_is_not_a_rate():
     assert stock.writes_per_second == pytest.approx(80_000 / 86_400, rel=0.01)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap of the new reader: one meter per counted site is not inferred")
 def test_each_thing_refers_back_to_the_place_it_was_counted():
     meters = breakdown("Smart meters at 40,000 sites report readings. Each meter sends a reading every 15 seconds.")
     assert meters.writes_per_second == pytest.approx(40_000 / 15, rel=0.05)

@@ -67,11 +67,13 @@ def read_brief(text: str, facts: Any = None) -> Brief:
     _apply(brief, given)
     brief.unused = [Unused(text=q.text, span=q.span, why=q.why or _why(q)) for s in sents for q in qs[s.index] if not q.used]
     # A number a stage consumed without keeping a fact for it is still shown, never silently lost.
-    kept = [f.span for f in brief.facts() if f.span] + [u.span for u in brief.unused]
-    quoted = " ".join(f.evidence for f in brief.facts())
+    covered = bytearray(len(text) + 1)
+    for a, b in [f.span for f in brief.facts() if f.span] + [u.span for u in brief.unused]:
+        covered[a:b] = b"\x01" * (b - a)
+    quoted = {f.evidence for f in brief.facts()}
     brief.unused += [Unused(text=q.text, span=q.span, why="read, but no fact kept it")
                      for s in sents for q in qs[s.index]
-                     if q.used and not any(a <= q.span[0] < b or q.span[0] <= a < q.span[1] for a, b in kept) and q.text not in quoted]
+                     if q.used and not any(covered[q.span[0]:q.span[1]]) and s.evidence not in quoted]
     return brief
 
 

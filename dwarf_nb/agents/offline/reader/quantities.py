@@ -24,6 +24,36 @@ _PERIOD_LEAD = frozenset({"a", "an", "per", "each", "every", "/", "single"})
 _MEASURE_UNITS = frozenset({"character", "digit", "letter", "char", "word", "line", "page", "star", "step", "point", "level", "hop", "degree", "mile", "km", "kilometre", "kilometer", "meter", "metre", "foot", "inch", "cm", "mm", "kg", "pound-weight"})
 
 
+def _listed_party(toks: list[Token], lemmas: list[str], k: int, stop: int, function) -> Optional[tuple]:
+    """'18,000 pressure, flow and temperature sensors': a list of kinds before the party noun."""
+    j, saw_list = k, False
+    while j < min(stop, k + 9):
+        t = toks[j]
+        if t.low in (",", "and", "or", "/"):
+            saw_list = True
+        elif t.kind != "word" or (t.low in function and t.low not in ("and", "or")):
+            return None
+        hit = match_phrase(lemmas, j)
+        if hit is not None and hit[1] == "role" and j > k and saw_list:
+            return " ".join(lemmas[j:j + hit[0]]), "role", hit[2], " ".join(t.low for t in toks[k:j]), j + hit[0]
+        j += 1
+    return None
+
+
+def _acts(toks: list[Token], noun_end: int) -> bool:
+    """The noun phrase is the subject of what follows: 'meters each report', 'meters send'."""
+    nxt = toks[noun_end].low if noun_end < len(toks) else ""
+    return nxt in ("each", "all", "that", "which", "report", "send", "sends", "transmit", "upload", "ping", "push", "stream") \
+        or (nxt.endswith("s") and verb_base(nxt) is not None)
+
+
+def _a_length(toks: list[Token], num, noun_end: int) -> bool:
+    """'a 40-page report', 'it is 12 pages long': the number measures one thing's length."""
+    hyphen = num.j < len(toks) and toks[num.j].text == "-" and toks[num.j].glued
+    after = toks[noun_end].low if noun_end < len(toks) else ""
+    return hyphen or after in ("long", "document", "documents", "report", "reports", "pdf", "pdfs", "book", "books", "of")
+
+
 @cache
 def _grammar() -> tuple[frozenset, frozenset, frozenset]:
     g = data()["grammar"]
@@ -145,8 +175,10 @@ def _noun_phrase(toks: list[Token], k: int, stop: int) -> tuple[str, str, str, t
         mods.append(f"{toks[k].low}-{toks[k + 2].low}")
         k += 3
     hit = match_phrase(lemmas, k)
-    if hit is None and mods and mods[-1] in ("daily", "monthly", "weekly", "live", "online", "active") and k > start:
-        pass
+    if hit is None or hit[1] == "item":
+        listed = _listed_party(toks, lemmas, k, stop, function)
+        if listed is not None:
+            return (*listed[:3], tuple(mods + [listed[3]]), k, listed[4])
     if hit is not None:
         length, cls, sub = hit
         end = k + length
@@ -305,8 +337,16 @@ def quantities(s: Sentence) -> list[Q]:
             noun, cls, sub, mods, ns, ne = _noun_phrase(toks, start_np, stop_np)
             if num.tags_noun is not None:
                 ne = max(ne, num.j)
-            if q.kind == "count" and noun and singular(noun.split()[-1]) in _MEASURE_UNITS and start_np < len(toks):
-                q.kind = "measure"
+            if q.kind == "count" and noun and singular(noun.split()[-1]) in ("meter", "metre") and _acts(toks, ne):
+                cls, sub = "role", "device"  # "12,000 smart meters each report": the devices, not a length
+            elif q.kind == "count" and noun and singular(noun.split()[-1]) in _MEASURE_UNITS and start_np < len(toks):
+                if singular(noun.split()[-1]) == "page" and not _a_length(toks, num, ne):
+                    # "view 3 pages each", "12 pages a visit": page views, not the length of a document
+                    noun, cls, sub = "page view", "op", "read"
+                else:
+                    q.kind = "measure"
+            if q.kind == "count" and noun in ("am", "pm", "a.m", "p.m", "o'clock", "noon", "midnight"):
+                q.kind, q.why = "clock", "a time of day, not a load"
             q.noun, q.cls, q.sub, q.mods, q.noun_start, q.noun_end = noun, cls, sub, mods, ns, ne
             k = ne
             if num.form == "count" and not noun and not mods:

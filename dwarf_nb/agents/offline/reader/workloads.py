@@ -20,6 +20,7 @@ sentence it came from, so the Brief can show its arithmetic and list what it ski
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -37,6 +38,7 @@ _COLLECTIVE = frozenset({"fleet", "population", "base", "user base", "customer b
 _CROWD_VERBS = ("arrive", "join", "show", "queue", "pour", "rush", "flood", "hit", "land", "log", "sign", "turn", "come", "try", "wait")
 
 
+@lru_cache(maxsize=65536)
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "item"
 
@@ -50,6 +52,8 @@ def period_name(seconds: float) -> str:
     return _PERIOD_NAMES.get(seconds, f"{plain(seconds)} s")
 
 
+# Things a person carries whose reports are counted per person.
+_OWNED = frozenset({"app", "mobile app", "phone app", "phone", "handset", "watch", "wearable", "tracker", "device", "client app"})
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
 _PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
@@ -60,11 +64,26 @@ _NOT_OBJECT = frozenset("the a an their its our his her about around roughly nea
                         "at on in and or app site it them this that service system platform".split())
 
 
+@lru_cache(maxsize=512)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?<![a-z])({re.escape(p)})(?![a-z])" for p in phrases))
+
+
+@lru_cache(maxsize=512)
+def _first_words(phrases: tuple[str, ...]) -> frozenset:
+    return frozenset(re.split(r"[^a-z0-9]+", p.lower().strip())[0] for p in phrases)
+
+
 def _has(low: str, phrases: list[str]) -> Optional[str]:
-    for p in phrases:
-        if re.search(r"(?<![a-z])" + re.escape(p) + r"(?![a-z])", low):
-            return p
-    return None
+    """The first of `phrases` to occur in `low` as whole words, or None."""
+    if not phrases:
+        return None
+    key = tuple(phrases)
+    firsts = _first_words(key)
+    if "" not in firsts and firsts.isdisjoint(re.split(r"[^a-z0-9]+", low)):
+        return None  # no phrase can start here: skip the regex
+    m = _pattern(key).search(low)
+    return phrases[m.lastindex - 1] if m else None
 
 
 @dataclass
@@ -280,6 +299,12 @@ class Composer:
                 # "about ten opens per link": a multiple of another workload
                 self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value, False, "", s, [q.use()],
                                         f"{plain(q.value)} {plural(q.noun)} per {q.per}", per_item=q.per))
+            elif q.kind == "count" and q.cls == "op" and not q.period and not q.per and self._implied_period(s, q):
+                # "5,000 people a day each look at about 6 pages": per member, in the sentence's period
+                q.period = self._implied_period(s, q)
+                actor = self._actor_in(s, q.num.i) or self._per_member(s, q.num.i)
+                self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value / q.period, True, actor or "", s, [q.use()],
+                                        f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} per {actor or 'user'}", peak=bool(peak_here)))
             elif q.kind in ("times", "multiplier") and not q.period and self._implied_period(s, q):
                 # "150 million people use it every day, and each opens the feed 10 times": the sentence's period
                 q.period = self._implied_period(s, q)
@@ -363,7 +388,9 @@ class Composer:
         for k in range(0, min(before, len(toks))):
             if toks[k].low in ("each", "every", "per") or (toks[k].low in ("typical", "average", "usual", "normal") and k and toks[k - 1].low in ("a", "an", "the", "our")):
                 j = k + 1
-                while j < before and toks[j].low in ("daily", "active", "monthly", "single", "one", "of", "them", "typical", "average", "registered", "online"):
+                while j < before and (toks[j].low in ("daily", "active", "monthly", "single", "one", "of", "typical", "average", "registered", "online",
+                                                      "our", "the", "these", "those", "its", "their", "about", "around", "roughly")
+                                      or toks[j].kind == "num"):
                     j += 1
                 hit = match_phrase(lemmas, j)
                 if hit and hit[1] == "role" and hit[2] != "team":
@@ -444,6 +471,8 @@ class Composer:
     def _name(self, q: Q, op: str) -> str:
         noun = q.noun or "request"
         verb = q.verb if q.verb and q.verb_op else ""
+        if verb in noun.split() or verb in ("look", "see", "get", "have", "make", "do"):
+            verb = ""  # "view 12 page views", "look at 5 pages": the noun says it
         return f"{verb} {noun}".strip() if verb else noun
 
     def _action(self, s: Sentence, q: Q, qs: list[Q], idx: int, count_q: Optional[Q] = None) -> tuple[str, str, str]:
@@ -505,7 +534,17 @@ class Composer:
                 if not noun:
                     noun = self._subject(s, q.num.i)
                 share_q = next((p for p in qs[:idx] if p.kind in ("share", "percent") and not p.used and p.value < 0.9), None)
-                if q.period:
+                actor = (self._per_member(s, q.num.i) or None) if q.period else None
+                if q.period and actor:
+                    # "each of our 40,000 hosts ships about 2 KB of logs a second, in lines of 250 bytes": per member
+                    line = next((p for p in qs[idx + 1:] if p.kind == "size" and not p.used and not p.period), None)
+                    record = line.value if line else float(load("capacity")["record_bytes"])
+                    used = [q.use()] + ([line.use()] if line else [])
+                    thing = noun or "data"
+                    self.rates.append(_Rate(f"send {thing}", thing, "write", q.value / q.period / record, True, actor, s, used,
+                                            f"{human(q.value, 'B')} of {thing} a {period_name(q.period)} ÷ {human(record, 'B')} a record per {actor}",
+                                            size=record))
+                elif q.period:
                     self.stock.append({"item": noun or "data", "bytes_per_s": q.value / q.period, "q": [q.use()], "sent": s,
                                        "formula": f"{human(q.value, 'B')} a {period_name(q.period)}"})
                 elif share_q is not None and share_q.noun and share_q.noun != noun:
@@ -673,6 +712,7 @@ class Composer:
                                       formula=f"{plain(r.per_s)} per {r.per_item} × {plain(base.avg_per_s)} {plural(r.per_item)}/s ≈ {plain(avg)}/s"))
         workloads = self._merge_stated_peaks(workloads)
         self._sizes(workloads)
+        self._actor_list = actors
         self._peaks(workloads)
         out.actors = actors
         out.workloads = workloads
@@ -713,6 +753,29 @@ class Composer:
         counted = [a for a in same if a.count]
         return max(counted, key=lambda a: a.count or 0) if counted else same[0]
 
+    def _carrier(self, r: _Rate, actors: list[Actor]) -> Optional[Actor]:
+        """Who sends a periodic report whose sender has no count of its own: the people carrying the
+        app ('250,000 patients wear it; the phone app syncs every 15 minutes'), else the things counted
+        in the same or the sentence before ('45,000 excavators, loaders and cranes ... each machine reports')."""
+        if r.actor_noun in _OWNED:
+            people = [a for a in actors if a.role == "end_user" and a.count]
+            if people:
+                return max(people, key=lambda a: a.count or 0)
+        near = [st for st in self.stock if "count" in st and st["count"] >= 10 and 0 <= r.sent.index - st["sent"].index <= 1]
+        if not near:
+            return None
+        st = max(near, key=lambda x: x["count"])
+        # Things that report or send are a fleet of devices; "a move every 5 seconds per game" is not.
+        reports = bool(_has(r.sent.low, ["report", "reports", "send", "sends", "transmit", "transmits", "stream", "streams", "ping",
+                                         "pings", "upload", "uploads", "sync", "syncs", "emit", "emits", "push", "pushes"]))
+        carrier = Actor(id=f"actor.{_slug(st['item'])}", noun=st["item"], role="device" if reports else "end_user",
+                        count=st["count"], count_kind="fleet" if reports else "total",
+                        evidence=st["sent"].evidence, span=st["q"][0].span, status="derived",
+                        formula=f"{st['formula']}, taken as what sends the reports")
+        if not any(a.id == carrier.id for a in actors):
+            actors.append(carrier)
+        return carrier
+
     def _id(self, names: dict[str, int], name: str) -> str:
         base = f"workload.{_slug(name)}"
         names[base] = names.get(base, 0) + 1
@@ -731,6 +794,8 @@ class Composer:
         if actor is None:
             ends = [a for a in actors if a.role == ("device" if r.interval else "end_user") and a.count]
             actor = max(ends, key=lambda a: a.count or 0) if ends else None
+        if actor is None and r.interval:
+            actor = self._carrier(r, actors)
         if actor is None or not actor.count:
             # a rate per member of a party whose size the text does not give
             self.pending.append(r)
@@ -789,7 +854,14 @@ class Composer:
                         w.peak_per_s = max(w.peak_per_s, w.avg_per_s)
                         w.peak_rule = "window"
                         w.formula += f"; peak: {share:.0%} of a day's {w.name} in {human(seconds / 3600)} h"
+        steady_text = any(_has(s.low, cues("time", "steady_cues")) for s in self.sentences)
+        devices = {a.id for a in self._actor_list if a.role == "device"}
         for w in workloads:
+            if w.peak_rule == "default" and (_has(w.evidence.lower(), cues("time", "steady_cues")) or (steady_text and w.actor in devices)):
+                # "at a steady rate day and night": no peak above the average
+                w.peak_per_s, w.peak_rule = w.avg_per_s, "steady"
+                w.formula += "; steady, so the peak is the average"
+                continue
             if w.peak_rule == "stated":
                 if not w.avg_per_s or w.avg_per_s == w.peak_per_s:
                     w.avg_per_s = w.peak_per_s / (factor or 3.0)
@@ -842,6 +914,8 @@ class Composer:
                                       retention_years=keep, gb_per_month=m / 1e9, gb_total=m / 1e9 * 12 * (keep or 1.0),
                                       status="derived", evidence=q.sent.evidence, span=q.span,
                                       formula=f"{plain(w.avg_per_s)} {w.name}/s × {next(iter(t for t in q.tags if t.startswith('share:')), 'share:').split(':', 1)[1]} × {human(q.value, 'B')} × 2.5 M s ≈ {human(m, 'B')} a month"))
+        sizes = _ByWords([(noun, sz) for noun, sz, q in self.sizes if noun])
+        ids = {i.id for i in items}
         for st in self.stock:
             if "bytes_per_s" in st:
                 m = st["bytes_per_s"] * MONTH
@@ -853,9 +927,10 @@ class Composer:
                 items.append(DataItem(id=f"data.{_slug(st['item'])}-held", item=st["item"], gb_total=st["bytes"] / 1e9, status="stated",
                                       evidence=st["sent"].evidence, span=st["q"][0].span, formula=st["formula"]))
                 continue
-            size = next((sz for noun, sz, q in self.sizes if noun and _same(st["item"], noun)), None)
-            if any(i.id == f"data.{_slug(st['item'])}" for i in items):
+            size = next((sz for noun, sz in sizes.get(st["item"]) if _same(st["item"], noun)), None)
+            if f"data.{_slug(st['item'])}" in ids:
                 continue
+            ids.add(f"data.{_slug(st['item'])}")
             total = st["count"] * size if size else 0.0
             items.append(DataItem(id=f"data.{_slug(st['item'])}", item=st["item"], count=st["count"], size_bytes=size,
                                   gb_total=total / 1e9, status="stated" if not size else "derived",
@@ -864,6 +939,26 @@ class Composer:
         return items
 
 
+class _ByWords:
+    """Named things indexed by their singular words, so matching a name is not a scan of all of them."""
+
+    def __init__(self, pairs: list[tuple[str, object]]):
+        self.index: dict[str, list[tuple[str, object]]] = {}
+        for name, value in pairs:
+            for w in {singular(x) for x in name.split()}:
+                self.index.setdefault(w, []).append((name, value))
+
+    def get(self, name: str) -> list[tuple[str, object]]:
+        seen, out = set(), []
+        for w in {singular(x) for x in name.split()}:
+            for pair in self.index.get(w, []):
+                if id(pair) not in seen:
+                    seen.add(id(pair))
+                    out.append(pair)
+        return out
+
+
+@lru_cache(maxsize=65536)
 def _same(a: str, b: str) -> bool:
     """Two names for one thing: 'send reading' ~ 'reading', 'photo' ~ 'photos'."""
     if not a or not b:
