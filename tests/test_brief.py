@@ -301,3 +301,33 @@ def test_any_text_is_a_valid_design_or_a_one_line_error(text):
         assert "\n" not in str(err)
         return
     assert dw.Design.model_validate(d.model_dump()) == d
+
+
+# -- fleets and streams said in other words ----------------------------------------------------
+@pytest.mark.parametrize("text, writes_, peak", [
+    ("12,000 smart water meters each report a reading every 15 minutes.", 12_000 / 900, None),
+    ("18,000 pressure, flow and temperature sensors report once a second.", 18_000, None),
+    ("Each of our 40,000 hosts ships about 2 KB of logs a second, in lines of roughly 250 bytes.", 40_000 * 8, None),
+    ("60,000 home batteries stream their state every 15 seconds at a steady rate day and night.", 4_000, 4_000),
+    ("A maker connects 45,000 excavators, loaders and cranes. Each machine reports its location every 10 minutes.", 75, None),
+    ("250,000 patients wear it; the phone app syncs every 15 minutes.", 250_000 / 900, None),
+    ("Around 1 billion clicks arrive a day, with peaks of 50,000 per second.", 1e9 / 86_400, 50_000),
+])
+def test_fleets_and_streams_in_other_words(text, writes_, peak):
+    c = estimate(text)
+    assert c.writes_per_second == pytest.approx(writes_, rel=0.02)
+    if peak is not None:
+        assert c.peak_writes_per_second == pytest.approx(peak, rel=0.02)
+
+
+@pytest.mark.parametrize("text", ["About 800 people a day visit the site and look at 5 pages each.",
+                                  "800 people a day, each viewing about 5 pages.",
+                                  "Each day 800 people visit and open 5 pages each."])
+def test_page_views_per_visitor(text):
+    assert estimate(text).reads_per_second == pytest.approx(800 * 5 / 86_400, rel=0.02)
+
+
+def test_clock_times_and_prices_are_not_loads():
+    b = dw.brief("Booking opens every Monday at 8am; the digest goes out at 6pm. Cakes over 40 euros need notice.")
+    assert not [w for w in b.workloads if w.status != "assumed"]
+    assert {u.text for u in b.unused} >= {"8", "6"}

@@ -254,12 +254,12 @@ def _verb_near(toks: list[Token], a: int, b: int, at: int, nouns: set[int]) -> t
     A word that heads a counted noun phrase ("2,000 reports") or follows a determiner
     ("a reading") is a noun, not a verb.
     """
-    _, _, weak = _grammar()
+    _, modifiers, weak = _grammar()
     best = None
     for k in range(a, b):
         t = toks[k]
-        if t.kind != "word" or k in nouns:
-            continue
+        if t.kind != "word" or k in nouns or t.low in modifiers:
+            continue  # "250,000 registered patients": a modifier, not the clause's verb
         if k > 0 and toks[k - 1].low in _DETERMINERS:
             # "each send" is a verb; "each reading", "a reading" are nouns
             if toks[k - 1].low not in ("each", "every") or match_phrase([t.lemma], 0) is not None:

@@ -227,10 +227,12 @@ class Composer:
         if peak_here and any(q.kind == "multiplier" and q.value > 1 for q in qs):
             peak_here = None  # "... views per day; evenings peak at 3x average": the figures are averages
         avg_here = _has(low, cues("time", "average_cues"))
+        if peak_here and any(i and self._peak_figure(s, q) for i, q in enumerate(qs)):
+            peak_here = None  # "1 billion a day, with peaks of 50,000 per second": the peak is its own figure
         self._labelled_rates(s, qs)
         for idx, q in enumerate(qs):
-            if q.used:
-                continue
+            if q.used or (idx and self._peak_figure(s, q)):
+                continue  # a peak of a stream named before it: `_peak_of_previous` joins the two
             if q.kind == "count" and not q.noun and not q.period and self.last_actor and re.match(
                     r"\s*(?:of them\s+|of these\s+)?(?:are|is|were|stay|remain|have the app)\s+(?:online|connected|logged|active|open|live|on)",
                     low[q.num.end - s.start:]):
@@ -289,6 +291,8 @@ class Composer:
                 per_item = q.per if q.per and not per_actor else ""
                 actor = q.per if per_actor else ""
                 marker = self._per_member(s, q.num.i)
+                if not marker and q.noun_end < len(s.tokens) and s.tokens[q.noun_end].low in ("each", "apiece"):
+                    marker = self._actor_in(s, q.num.i) or self.last_actor or ""  # "open 5 pages each"
                 if not per_actor and marker:
                     actor = marker
                     per_actor = True
@@ -360,13 +364,23 @@ class Composer:
     def _peak_of_previous(self, s: Sentence, qs: list[Q]) -> None:
         """'The API averages 500 requests per second, peaking at 2,000': the peak of the rate named just before."""
         for q in qs:
-            if not q.used and q.kind == "count" and not q.noun and _PEAK_AT.search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]):
+            if not q.used and self._peak_figure(s, q):
                 before = next((r for r in reversed(self.rates) if r.sent is s and not r.peak), None)
                 if before is not None:
-                    scale = q.value / (before.qs[0].value or 1) if before.qs else 1.0
-                    self.rates.append(_Rate(before.name, before.noun, before.op, before.per_s * scale, before.per_actor, before.actor_noun, s,
-                                            [q.use()], f"{plain(q.value)} as stated",
+                    period = q.period or (before.qs[0].period if before.qs else None)
+                    if period and not before.per_actor:
+                        rate = q.value / period
+                    else:
+                        rate = before.per_s * (q.value / (before.qs[0].value or 1) if before.qs else 1.0)
+                    self.rates.append(_Rate(before.name, before.noun, before.op, rate, before.per_actor, before.actor_noun, s,
+                                            [q.use()], f"{plain(q.value)} a {period_name(period)} at peak, as stated" if period else f"{plain(q.value)} as stated",
                                             peak=True, interval=before.interval, share=before.share))
+
+    @staticmethod
+    def _peak_figure(s: Sentence, q: Q) -> bool:
+        """'peaking at 2,000', 'with peaks of 50,000 per second': a figure that is the peak of a stream named before it."""
+        return q.kind == "count" and (not q.noun or q.noun in ("peak", "spike", "burst", "request")) and bool(
+            _PEAK_AT.search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]))
 
     def _labelled_rates(self, s: Sentence, qs: list[Q]) -> None:
         """'Read QPS is 50,000', 'Peak QPS: 30k', 'write RPS ~ 500': a per-second rate named before its figure."""
