@@ -331,3 +331,23 @@ def test_clock_times_and_prices_are_not_loads():
     b = dw.brief("Booking opens every Monday at 8am; the digest goes out at 6pm. Cakes over 40 euros need notice.")
     assert not [w for w in b.workloads if w.status != "assumed"]
     assert {u.text for u in b.unused} >= {"8", "6"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("3 million devices each send their state every minute.", 3e6 / 60),
+    ("We have 500 members; half of them report every minute.", 250 / 60),
+    ("3 million devices each send their state every 60 seconds.", 3e6 / 60),
+])
+def test_an_interval_without_a_number_is_one_unit(text, expected):
+    assert estimate(text).writes_per_second == pytest.approx(expected, rel=0.02)
+
+
+def test_a_share_of_them_on_a_given_day_each_doing_several_things():
+    c = estimate("About 30,000 households have portal accounts; roughly a tenth of them look on a given day "
+                 "and open about 4 usage charts each.")
+    assert c.reads_per_second == pytest.approx(30_000 * 0.1 * 4 / 86_400, rel=0.02)
+
+
+def test_items_already_held_are_as_big_as_new_ones():
+    c = estimate("Editors publish 10 articles a day, each about 20 KB. The archive holds 40,000 articles.")
+    assert c.storage_gb_total >= 40_000 * 20_000 / 1e9

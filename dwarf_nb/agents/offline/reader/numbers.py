@@ -174,6 +174,9 @@ def numbers_in(s: Sentence) -> list[Num]:
                     num = Num(hi * (f2 if u2 else factor), i, j + 2 + u2, t.start, toks[j + 1 + u2].end, low=num.value)
             if i > 0 and toks[i - 1].text in _CURRENCY_SYMBOLS:
                 num.form, num.currency, num.start, num.i = "money", _CURRENCY_SYMBOLS[toks[i - 1].text], toks[i - 1].start, i - 1
+        elif t.kind == "word" and t.low in ("second", "minute", "hour") and i > 0 and toks[i - 1].low in ("every", "each"):
+            # "reports every minute": an interval of one unit, the number left unsaid (it takes no tokens)
+            num = Num(1.0, i, i, t.start, t.end)
         elif t.kind == "word" and t.low in ("once", "twice", "thrice"):
             num = Num(float(words[t.low]), i, i + 1, t.start, t.end, form="times")
         elif t.kind == "word":

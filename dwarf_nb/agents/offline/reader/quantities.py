@@ -335,6 +335,8 @@ def quantities(s: Sentence) -> list[Q]:
                         q.per = "each" if toks[start_np].low != "of" else q.per
                     start_np += 1
             noun, cls, sub, mods, ns, ne = _noun_phrase(toks, start_np, stop_np)
+            if q.kind == "share" and any(t.low in ("them", "these", "those") for t in toks[k:start_np]):
+                noun, cls, sub, mods, ns, ne = "", "", "", (), start_np, start_np  # "a tenth of them": the party named before
             if num.tags_noun is not None:
                 ne = max(ne, num.j)
             if q.kind == "count" and noun and singular(noun.split()[-1]) in ("meter", "metre") and _acts(toks, ne):

@@ -52,6 +52,9 @@ def period_name(seconds: float) -> str:
     return _PERIOD_NAMES.get(seconds, f"{plain(seconds)} s")
 
 
+# Nouns of things stored as files, whose size may be stated apart from the stream that carries them.
+_FILE_WORDS = frozenset({"file", "document", "photo", "picture", "image", "pdf", "scan", "video", "clip", "recording",
+                         "attachment", "upload", "episode", "track", "model", "log", "archive", "backup", "asset"})
 # Things a person carries whose reports are counted per person.
 _OWNED = frozenset({"app", "mobile app", "phone app", "phone", "handset", "watch", "wearable", "tracker", "device", "client app"})
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
@@ -303,12 +306,16 @@ class Composer:
                 # "about ten opens per link": a multiple of another workload
                 self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value, False, "", s, [q.use()],
                                         f"{plain(q.value)} {plural(q.noun)} per {q.per}", per_item=q.per))
-            elif q.kind == "count" and q.cls == "op" and not q.period and not q.per and self._implied_period(s, q):
-                # "5,000 people a day each look at about 6 pages": per member, in the sentence's period
+            elif q.kind == "count" and (q.cls == "op" or (q.cls == "item" and q.verb_op in ("read", "write"))) and not q.period \
+                    and not q.per and self._implied_period(s, q):
+                # "5,000 people a day each look at about 6 pages", "a tenth of them open about 4 charts each": per member
                 q.period = self._implied_period(s, q)
                 actor = self._actor_in(s, q.num.i) or self._per_member(s, q.num.i)
-                self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value / q.period, True, actor or "", s, [q.use()],
-                                        f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} per {actor or 'user'}", peak=bool(peak_here)))
+                share, share_q = self._share_before(qs, idx)
+                self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value / q.period, True, actor or "", s,
+                                        [q.use()] + ([share_q.use()] if share_q else []),
+                                        f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} per {actor or 'user'}", peak=bool(peak_here),
+                                        share=share, share_text=share_q.text if share_q else ""))
             elif q.kind in ("times", "multiplier") and not q.period and self._implied_period(s, q):
                 # "150 million people use it every day, and each opens the feed 10 times": the sentence's period
                 q.period = self._implied_period(s, q)
@@ -355,7 +362,8 @@ class Composer:
             return None
         if re.search(r"[0-9]\s*(?:x|times)\s+(?:the|as|more|higher|busier|normal|usual|average)", s.low):
             return None  # "3 times the usual traffic": a factor, not a frequency
-        for words, seconds in ((["every day", "each day", "a day", "per day", "daily"], DAY), (["every month", "each month", "a month", "monthly"], MONTH),
+        for words, seconds in ((["every day", "each day", "a day", "per day", "daily", "a given day", "any given day", "a typical day",
+                                  "an average day", "a normal day", "a working day", "a workday", "each morning", "every morning"], DAY), (["every month", "each month", "a month", "monthly"], MONTH),
                                (["every week", "each week", "a week", "weekly"], 7 * DAY), (["every hour", "an hour", "hourly"], 3600.0)):
             if _has(s.low, words):
                 return seconds
@@ -837,6 +845,11 @@ class Composer:
             if target is None:
                 writes = [w for w in workloads if w.op == "write" and w.size_bytes is None and w.evidence == q.sent.evidence]
                 target = writes[0] if writes else None
+            if target is None and (not noun or noun.split()[-1] in _FILE_WORDS):
+                # "a file is about 1 MB": the one stream that carries files, said in another sentence
+                writes = [w for w in workloads if w.op == "write" and w.size_bytes is None and w.status != "assumed"
+                          and w.name.split()[-1] in _FILE_WORDS | {"upload", "submission", "attachment"}]
+                target = writes[0] if len(writes) == 1 else None
             if target is not None and target.size_bytes is None:
                 target.size_bytes = size
 
@@ -942,6 +955,11 @@ class Composer:
                                       evidence=st["sent"].evidence, span=st["q"][0].span, formula=st["formula"]))
                 continue
             size = next((sz for noun, sz in sizes.get(st["item"]) if _same(st["item"], noun)), None)
+            if size is None:
+                # "40,000 articles in the archive": each as big as a new one, with what new ones carry
+                twin = next((w for w in workloads if w.op == "write" and w.size_bytes and _same(w.name, st["item"])), None)
+                extra = sum(sz for k, sz, q in self.sizes if ">" in k and _same(st["item"], k.split(">", 1)[0]))
+                size = ((twin.size_bytes if twin else 0.0) + extra) or None
             if f"data.{_slug(st['item'])}" in ids:
                 continue
             ids.add(f"data.{_slug(st['item'])}")
