@@ -351,3 +351,13 @@ def test_a_share_of_them_on_a_given_day_each_doing_several_things():
 def test_items_already_held_are_as_big_as_new_ones():
     c = estimate("Editors publish 10 articles a day, each about 20 KB. The archive holds 40,000 articles.")
     assert c.storage_gb_total >= 40_000 * 20_000 / 1e9
+
+
+def test_a_refine_cell_applies_each_line_and_a_bad_line_is_one_usage_error(ip):
+    assert run(ip, "%%dwarf club\nA tennis club of 600 members books courts online. We write Python. AWS.").error is None
+    ran = run(ip, "%%dwarf club --refine\nWe host on our own servers.\nThe team is only two people.")
+    assert ran.error is None
+    club = ip.user_ns["club"]
+    assert club.brief.given == {"hosting": "self_hosted", "team": 2}
+    message = run(ip, "%%dwarf club --refine\nThe team is two people.\nmake it sparkle").usage_error()
+    assert "make it sparkle" in message and "the team is two people" in message
