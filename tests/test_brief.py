@@ -361,3 +361,11 @@ def test_a_refine_cell_applies_each_line_and_a_bad_line_is_one_usage_error(ip):
     assert club.brief.given == {"hosting": "self_hosted", "team": 2}
     message = run(ip, "%%dwarf club --refine\nThe team is two people.\nmake it sparkle").usage_error()
     assert "make it sparkle" in message and "the team is two people" in message
+
+
+@pytest.mark.parametrize("text", [
+    "We handle 1.8 million parcels a day. Each parcel is scanned about 8 times between collection and delivery.",
+    "Each parcel is scanned about 8 times. We handle 1.8 million parcels a day.",
+])
+def test_a_figure_per_item_multiplies_the_items_stream(text):
+    assert estimate(text).writes_per_second == pytest.approx(1.8e6 * 9 / 86_400, rel=0.02)

@@ -57,6 +57,8 @@ _FILE_WORDS = frozenset({"file", "document", "photo", "picture", "image", "pdf",
                          "attachment", "upload", "episode", "track", "model", "log", "archive", "backup", "asset"})
 # Things a person carries whose reports are counted per person.
 _OWNED = frozenset({"app", "mobile app", "phone app", "phone", "handset", "watch", "wearable", "tracker", "device", "client app"})
+_EACH_ITEM = re.compile(r"\beach ([a-z]+) (?:is|are|gets?|produces?|generates?|creates?|has|have|triggers?|causes?|sends?|makes?|"
+                        r"needs?|leaves?|receives?|goes|passes|collects?|draws?|gathers?)\b(?: [a-z]+){0,3}$")
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
 _PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
@@ -307,7 +309,7 @@ class Composer:
                 self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value, False, "", s, [q.use()],
                                         f"{plain(q.value)} {plural(q.noun)} per {q.per}", per_item=q.per))
             elif q.kind == "count" and (q.cls == "op" or (q.cls == "item" and q.verb_op in ("read", "write"))) and not q.period \
-                    and not q.per and self._implied_period(s, q):
+                    and not q.per and not self._each_item(s, q) and self._implied_period(s, q):
                 # "5,000 people a day each look at about 6 pages", "a tenth of them open about 4 charts each": per member
                 q.period = self._implied_period(s, q)
                 actor = self._actor_in(s, q.num.i) or self._per_member(s, q.num.i)
@@ -316,6 +318,15 @@ class Composer:
                                         [q.use()] + ([share_q.use()] if share_q else []),
                                         f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} per {actor or 'user'}", peak=bool(peak_here),
                                         share=share, share_text=share_q.text if share_q else ""))
+            elif q.kind in ("times", "multiplier", "count") and not q.period and not q.per and q.cls != "role" and self._each_item(s, q):
+                # "Each parcel is scanned about 8 times", "each job produces about 20 status updates": per item of a stream
+                item = self._each_item(s, q)
+                times = q.kind in ("times", "multiplier")
+                op = q.verb_op or ("write" if times else self._op(q))
+                noun = item if times else (q.noun or "event")
+                name = f"{q.verb} {item}".strip() if times and q.verb else noun
+                self.rates.append(_Rate(name, noun, op, q.value, False, "", s, [q.use()],
+                                        f"{plain(q.value)} {'times' if times else plural(noun)} per {item}", per_item=item))
             elif q.kind in ("times", "multiplier") and not q.period and self._implied_period(s, q):
                 # "150 million people use it every day, and each opens the feed 10 times": the sentence's period
                 q.period = self._implied_period(s, q)
@@ -454,6 +465,14 @@ class Composer:
             return ""
         base = next((r for r in reversed(self.rates) if r.sent is s and r.qs and r.qs[0].num.i < q.num.i and not r.per_item), None)
         return base.noun if base is not None else ""
+
+    def _each_item(self, s: Sentence, q: Q) -> str:
+        """'each parcel is scanned about 8 times': the item ('parcel') a per-item figure counts per."""
+        lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 8):q.num.i])
+        m = _EACH_ITEM.search(lead)
+        if m is None or role_of(singular(m.group(1))) is not None:
+            return ""
+        return singular(m.group(1))
 
     def _avg_near(self, s: Sentence, q: Q) -> bool:
         window = s.low[max(0, q.num.start - s.start - 30): q.num.end - s.start + 40]
@@ -722,6 +741,11 @@ class Composer:
                 workloads.append(w)
         for r in per_item_rates:
             base = next((w for w in workloads if _same(w.name, r.per_item) or _same(w.id.split(".", 1)[1], r.per_item)), None)
+            if base is None:
+                # "22,000 work orders a day ... each job produces 20 updates": the one stream stated just before
+                before = [w for w in workloads if w.op == "write" and w.status != "assumed" and w.evidence in
+                          {x.evidence for x in self.sentences if 0 <= r.sent.index - x.index <= 1}]
+                base = before[0] if len(before) == 1 else None
             if base is None:
                 continue
             avg = base.avg_per_s * r.per_s
