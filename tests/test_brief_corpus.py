@@ -1,4 +1,4 @@
-"""The brief corpus (tests/data/briefs/batch_*.yaml, 160 briefs written by helpers that never
+"""The brief corpus (tests/data/briefs/batch_*.yaml, 192 briefs written by helpers that never
 read the designer) scored the way the README table reports it (scripts/score_briefs.py).
 
 Stated hosting and languages must be honoured, and a budget never read as traffic, in
