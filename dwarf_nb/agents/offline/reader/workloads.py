@@ -503,6 +503,8 @@ class Composer:
     def _op(self, q: Q) -> str:
         if q.sub == "mixed":
             return "mixed"
+        if q.cls == "op" and q.sub in ("read", "write"):
+            return q.sub  # "30 page views per booking": a view is a read whatever verb the clause has
         if q.verb_op and q.sub not in ("notify",):
             return q.verb_op
         if q.cls == "item":
