@@ -369,3 +369,11 @@ def test_a_refine_cell_applies_each_line_and_a_bad_line_is_one_usage_error(ip):
 ])
 def test_a_figure_per_item_multiplies_the_items_stream(text):
     assert estimate(text).writes_per_second == pytest.approx(1.8e6 * 9 / 86_400, rel=0.02)
+
+
+@pytest.mark.parametrize("text", [
+    "We take about 240,000 reservations a day; for every booking there are roughly a hundred searches.",
+    "About 240,000 bookings a day. For each booking there are about 100 searches.",
+])
+def test_for_every_item_there_are_n_others(text):
+    assert estimate(text).reads_per_second == pytest.approx(240_000 * 100 / 86_400, rel=0.02)

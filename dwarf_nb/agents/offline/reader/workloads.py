@@ -59,6 +59,8 @@ _FILE_WORDS = frozenset({"file", "document", "photo", "picture", "image", "pdf",
 _OWNED = frozenset({"app", "mobile app", "phone app", "phone", "handset", "watch", "wearable", "tracker", "device", "client app"})
 _EACH_ITEM = re.compile(r"\beach ([a-z]+) (?:is|are|gets?|produces?|generates?|creates?|has|have|triggers?|causes?|sends?|makes?|"
                         r"needs?|leaves?|receives?|goes|passes|collects?|draws?|gathers?)\b(?: [a-z]+){0,3}$")
+_FOR_EVERY = re.compile(r"\bfor (?:every|each) ([a-z]+) (?:there (?:are|is|will be)|we see|we get|users make|people make|come|comes)\b"
+                        r"(?: [a-z]+| [0-9,.]+ [a-z-]+(?: [a-z-]+)? and){0,6}$")
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
 _PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
@@ -282,7 +284,7 @@ class Composer:
                 base = self._each_with(s, q, qs)
                 self.rates.append(_Rate(self._name(q, "write"), q.noun, self._op(q) if q.cls == "op" else "write", q.value, False, "", s, [q.use()],
                                         f"{plain(q.value)} {plural(q.noun)} per {base}", per_item=base))
-            elif q.kind == "count" and (q.cls in ("op", "item") or (not q.noun and q.period)) and q.period and not (
+            elif q.kind == "count" and (q.cls in ("op", "item") or (not q.noun and q.period)) and q.period and not self._each_item(s, q) and not (
                     q.cls == "item" and q.noun.split()[-1] in _not_load()):
                 op = self._op(q)
                 noun = q.noun or "request"
@@ -318,7 +320,7 @@ class Composer:
                                         [q.use()] + ([share_q.use()] if share_q else []),
                                         f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} per {actor or 'user'}", peak=bool(peak_here),
                                         share=share, share_text=share_q.text if share_q else ""))
-            elif q.kind in ("times", "multiplier", "count") and not q.period and not q.per and q.cls != "role" and self._each_item(s, q):
+            elif q.kind in ("times", "multiplier", "count") and not q.per and q.cls != "role" and self._each_item(s, q):
                 # "Each parcel is scanned about 8 times", "each job produces about 20 status updates": per item of a stream
                 item = self._each_item(s, q)
                 times = q.kind in ("times", "multiplier")
@@ -467,9 +469,10 @@ class Composer:
         return base.noun if base is not None else ""
 
     def _each_item(self, s: Sentence, q: Q) -> str:
-        """'each parcel is scanned about 8 times': the item ('parcel') a per-item figure counts per."""
-        lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 8):q.num.i])
-        m = _EACH_ITEM.search(lead)
+        """'each parcel is scanned about 8 times', 'for every booking there are roughly a hundred searches and
+        ten views': the item ('parcel', 'booking') a per-item figure counts per."""
+        lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 12):q.num.i])
+        m = _EACH_ITEM.search(lead) or _FOR_EVERY.search(lead)
         if m is None or role_of(singular(m.group(1))) is not None:
             return ""
         return singular(m.group(1))
