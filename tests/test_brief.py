@@ -377,3 +377,22 @@ def test_a_figure_per_item_multiplies_the_items_stream(text):
 ])
 def test_for_every_item_there_are_n_others(text):
     assert estimate(text).reads_per_second == pytest.approx(240_000 * 100 / 86_400, rel=0.02)
+
+
+@pytest.mark.parametrize("text, writes_", [
+    ("100 million DAU, each receiving 40 emails a day.", 100e6 * 40 / 86_400),
+    ("3 million devices are installed; each sends its state every 30 seconds.", 3e6 / 30),
+    ("20 million active listings, 5 million bids a day.", 5e6 / 86_400),
+])
+def test_parties_and_stocks_in_other_words(text, writes_):
+    assert estimate(text).writes_per_second == pytest.approx(writes_, rel=0.02)
+
+
+def test_a_count_and_its_unsaid_interval_are_one_stream():
+    c = estimate("About 15,000 players start looking for a match every minute.")
+    assert c.reads_per_second + c.writes_per_second == pytest.approx(15_000 / 60, rel=0.02)
+
+
+def test_a_byte_rate_is_ingest():
+    assert estimate("Our services write about 2 TB of logs per day in total.").ingest_mb_per_second == pytest.approx(
+        2e12 / 86_400 / 1e6, rel=0.05)

@@ -66,6 +66,8 @@ def estimate(source: Union[Brief, Design, str]) -> Capacity:
     horizon = brief.value("retention_years", d["horizon_years"])
     users = max((a.count for a in brief.actors if a.role == "end_user" and a.count), default=None)
     ingest_mb_s = sum((w.avg_per_s * (w.size_bytes or d["record_bytes"])) for w in brief.workloads if w.op == "write") / 1e6
+    # Data stated as a byte rate ("2 TB of logs a day") arrives without a workload of its own.
+    ingest_mb_s += sum(i.gb_per_month * 1e9 / 2.5e6 for i in brief.data if i.per_month is None and i.size_bytes is None) / 1e6
     egress = reads * d["response_bytes"] * 8 / 1e6
     avg = reads + writes
     assumptions = ["1 month is taken as 2.5 million seconds and 1 day as 86,400 seconds; sizes are decimal, raw, before replication."]

@@ -32,6 +32,7 @@ class Num:
     low: Optional[float] = None  # the lower end of a range ("3-5", "10 to 20")
     vague: bool = False
     tags_noun: Optional[int] = None  # token of the noun inside "one post in ten"
+    implied: bool = False  # "every minute": a one the text leaves unsaid
 
     def text(self, sentence: Sentence) -> str:
         return sentence.text[self.start - sentence.start: self.end - sentence.start]
@@ -176,7 +177,7 @@ def numbers_in(s: Sentence) -> list[Num]:
                 num.form, num.currency, num.start, num.i = "money", _CURRENCY_SYMBOLS[toks[i - 1].text], toks[i - 1].start, i - 1
         elif t.kind == "word" and t.low in ("second", "minute", "hour") and i > 0 and toks[i - 1].low in ("every", "each"):
             # "reports every minute": an interval of one unit, the number left unsaid (it takes no tokens)
-            num = Num(1.0, i, i, t.start, t.end)
+            num = Num(1.0, i, i, t.start, t.end, implied=True)
         elif t.kind == "word" and t.low in ("once", "twice", "thrice"):
             num = Num(float(words[t.low]), i, i + 1, t.start, t.end, form="times")
         elif t.kind == "word":

@@ -24,6 +24,10 @@ _PERIOD_LEAD = frozenset({"a", "an", "per", "each", "every", "/", "single"})
 _MEASURE_UNITS = frozenset({"character", "digit", "letter", "char", "word", "line", "page", "star", "step", "point", "level", "hop", "degree", "mile", "km", "kilometre", "kilometer", "meter", "metre", "foot", "inch", "cm", "mm", "kg", "pound-weight"})
 
 
+# Modifiers that make a count a stock of what exists rather than a stream.
+_STOCK_MODS = frozenset({"active", "existing", "listed", "registered", "current", "open", "live", "installed", "enrolled", "stored"})
+
+
 def _listed_party(toks: list[Token], lemmas: list[str], k: int, stop: int, function) -> Optional[tuple]:
     """'18,000 pressure, flow and temperature sensors': a list of kinds before the party noun."""
     j, saw_list = k, False
@@ -397,15 +401,26 @@ def quantities(s: Sentence) -> list[Q]:
         out.append(q)
     # "60 million score submissions and 150 million board views per day": one period for the list
     for q, nxt in zip(out, out[1:]):
+        if set(q.mods) & _STOCK_MODS:
+            continue  # "20 million active listings, 5 million bids a day": what exists, not a stream
         if (q.kind == "count" and q.noun and not q.period_attached and nxt.kind == "count" and nxt.period_attached
                 and q.noun_end < len(toks) and toks[q.noun_end].low in ("and", ",", "or", "plus") and nxt.num.i - q.noun_end <= 3):
             q.period, q.period_attached = nxt.period, True
     for q in reversed(out):
         if q.kind == "count" and q.noun and q.period_attached:
             for prev in out:
+                if set(prev.mods) & _STOCK_MODS:
+                    continue
                 if prev is not q and prev.kind == "count" and prev.noun and prev.period is None and prev.noun_end < len(toks) \
                         and toks[prev.noun_end].low in ("and", ",", "plus") and q.num.i - prev.noun_end <= 3:
                     prev.period, prev.period_attached = q.period, True
+    # "about 15,000 start looking for a match every minute": an unsaid one is the period of the count before it
+    for q in [q for q in out if q.num.implied]:
+        prev = next((p for p in reversed(out) if p.num.i < q.num.i and not p.num.implied), None)
+        if prev is not None and prev.kind == "count" and prev.cls != "role" and prev.period in (None, q.value) \
+                and _clause(toks, prev.num.i) == _clause(toks, q.num.i):
+            prev.period = q.value
+            out.remove(q)
     nouns = {k for q in out for k in range(q.noun_start, q.noun_end) if q.noun}
     for q in out:
         a, b = _clause(toks, q.num.i)

@@ -454,7 +454,8 @@ class Composer:
             if hit is not None and hit[1] == "role":
                 return True
             from .lexicon import verb_op
-            if verb_op(t.low) is not None and not (j > 0 and toks[j - 1].low in ("a", "an", "the", "each", "every")):
+            after_each = j > 0 and toks[j - 1].low in ("each", "every") and t.low.endswith("s")  # "each sends": a verb
+            if verb_op(t.low) is not None and (after_each or not (j > 0 and toks[j - 1].low in ("a", "an", "the", "each", "every"))):
                 return True
             if t.low in ("once", "one", "time", "times", "twice"):
                 return True
