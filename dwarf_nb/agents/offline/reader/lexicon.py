@@ -58,8 +58,8 @@ def plural(noun: str) -> str:
     if not words:
         return noun
     last = words[-1]
-    back = {v: k for k, v in _irregular().items()}
-    if last in back:
+    back = {v: k for k, v in _irregular().items() if k != v}
+    if last in back and singular(back[last]) == last:
         out = back[last]
     elif last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
         out = last[:-1] + "ies"

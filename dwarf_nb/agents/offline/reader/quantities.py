@@ -222,12 +222,14 @@ def _noun_phrase(toks: list[Token], k: int, stop: int) -> tuple[str, str, str, t
         # "20,000 map and trip-status reads per second": the counted noun is the last of the pair
         if end + 1 < stop and toks[end].low in ("and", "or", "/"):
             last = None
-            for e2 in range(end + 1, min(stop, end + 6)):
+            for e2 in range(end + 1, min(stop, end + 7)):
+                if toks[e2].text == "-":
+                    continue  # "trip-status reads": the hyphen joins a modifier to the head
                 if toks[e2].low in function:
                     break
                 hit3 = match_phrase(lemmas, e2)
                 after = toks[e2 + hit3[0]].low if hit3 is not None and e2 + hit3[0] < len(toks) else ""
-                if hit3 is not None and hit3[1] == "op" and after not in _DETERMINERS:
+                if hit3 is not None and hit3[1] == "op" and (after not in _DETERMINERS or period_at(toks, e2 + hit3[0])[0] is not None):
                     last = (" ".join(lemmas[e2:e2 + hit3[0]]), "op", hit3[2], tuple(mods), k, e2 + hit3[0])
             if last is not None:
                 return last
