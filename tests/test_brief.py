@@ -396,3 +396,11 @@ def test_a_count_and_its_unsaid_interval_are_one_stream():
 def test_a_byte_rate_is_ingest():
     assert estimate("Our services write about 2 TB of logs per day in total.").ingest_mb_per_second == pytest.approx(
         2e12 / 86_400 / 1e6, rel=0.05)
+
+
+def test_a_report_said_after_its_interval_and_a_retention_named_by_its_word():
+    c = estimate("30,000 probes are in the ground; each wakes every 30 minutes and sends three depth readings.")
+    assert c.writes_per_second == pytest.approx(30_000 * 3 / 1800, rel=0.02)
+    kept = dw.brief("We maintain 60,000 elevators. A controller box in each unit sends a health summary every 5 minutes "
+                    "(about 1 KB). Summaries are kept 2 years, and fault history for up to 10 years.")
+    assert [d.retention_years for d in kept.data if d.size_bytes == 1000] == [2.0]

@@ -344,11 +344,11 @@ class Composer:
                 self.rates.append(_Rate(name, noun, op, q.value / q.period, True, actor or "", s, [q.use()] + ([share_q.use()] if share_q else []),
                                         f"{plain(q.value)} {'time' if q.value == 1 else 'times'} a {period_name(q.period)} per {actor or 'user'}",
                                         peak=bool(peak_here), share=share, share_text=share_q.text if share_q else ""))
-            elif q.kind == "duration" and q.every and self._reports(s, q) and not _has(
+            elif q.kind == "duration" and q.every and (self._reports(s, q) or self._sends_after(s, q, qs)) and not _has(
                     low[max(0, q.num.start - s.start - 40): q.num.start - s.start], ["can only", "only", "at most", "no more than", "limit", "limited to", "may only", "cannot", "can't"]):
                 # "every 30 seconds": one (or N) per member at that interval
                 count_q = next((p for p in reversed(qs[:idx]) if p.kind == "count" and p.cls in ("op", "item") and not p.used
-                                and not p.period and 0 <= q.num.i - p.noun_end <= 2), None)
+                                and not p.period and 0 <= q.num.i - p.noun_end <= 2), None) or self._sends_after(s, q, qs)
                 per = count_q.value if count_q else 1.0
                 actor = self._actor_in(s, q.num.i)
                 op, name, noun = self._action(s, q, qs, idx, count_q)
@@ -460,6 +460,17 @@ class Composer:
             if t.low in ("once", "one", "time", "times", "twice"):
                 return True
         return False
+
+    def _sends_after(self, s: Sentence, q: Q, qs: list[Q]) -> Optional[Q]:
+        """'each wakes every 30 minutes and sends three depth readings': what is sent at the interval, said after it."""
+        from .lexicon import verb_op
+
+        later = next((p for p in qs if p.num.i > q.num.i and p.kind == "count" and p.cls in ("op", "item") and not p.used
+                      and not p.period and p.num.i - q.num.j <= 6), None)
+        if later is None:
+            return None
+        between = s.tokens[q.num.j:later.num.i]
+        return later if any(t.kind == "word" and verb_op(t.low) == "write" for t in between) else None
 
     def _each_with(self, s: Sentence, q: Q, qs: list[Q]) -> str:
         """'3,200 applications a year, each with about 12 documents': the rate noun this count multiplies."""
@@ -642,7 +653,9 @@ class Composer:
         if not best:
             for k in range(min(before, len(lemmas)) - 1, -1, -1):
                 t = s.tokens[k]
-                if t.kind == "word" and len(t.low) > 2 and t.low not in data()["grammar"]["function"] and t.low not in ("average", "averages", "about", "around", "each", "is", "are", "weighs", "takes", "size", "record", "roughly", "up"):
+                if t.kind == "word" and len(t.low) > 2 and t.low not in data()["grammar"]["function"] and t.low not in (
+                        "average", "averages", "about", "around", "each", "is", "are", "weighs", "takes", "size", "record", "roughly", "up") \
+                        and t.low not in cues("time", "retention_cues") and not t.low.endswith("ly"):
                     return singular(t.low)
         return best
 
@@ -950,7 +963,8 @@ class Composer:
             if w.op != "write":
                 continue
             size = w.size_bytes
-            keep = next((sec / YEAR for noun, sec, q in self.retention if noun and _same(w.name, noun)), None) or default_ret
+            keep = next((sec / YEAR for noun, sec, q in self.retention if noun and _same(w.name, noun)), None) or next(
+                (sec / YEAR for noun, sec, q in self.retention if noun and _mentions(w.evidence, noun)), None) or default_ret
             monthly = w.avg_per_s * MONTH * (size or 0)
             extra = [(k.split(">", 1)[1], sz, q) for k, sz, q in self.sizes if ">" in k and _same(w.name, k.split(">", 1)[0])]
             if size:
@@ -1018,6 +1032,12 @@ class _ByWords:
                     seen.add(id(pair))
                     out.append(pair)
         return out
+
+
+def _mentions(sentence: str, noun: str) -> bool:
+    """'Summaries are kept 2 years' for the stream whose sentence says '... sends a health summary every 5 minutes'."""
+    words = {singular(w) for w in re.findall(r"[a-z]+", sentence.lower())}
+    return singular(noun.split()[-1]) in words
 
 
 @lru_cache(maxsize=65536)
