@@ -404,3 +404,13 @@ def test_a_report_said_after_its_interval_and_a_retention_named_by_its_word():
     kept = dw.brief("We maintain 60,000 elevators. A controller box in each unit sends a health summary every 5 minutes "
                     "(about 1 KB). Summaries are kept 2 years, and fault history for up to 10 years.")
     assert [d.retention_years for d in kept.data if d.size_bytes == 1000] == [2.0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("25,000 trucks carry our tracker; the tracker sends position and speed (about 200 bytes) every 30 seconds "
+     "while the engine runs, on average 12 hours a day.", 25_000 * 0.5 / 30),
+    ("A maker connects 45,000 excavators, wheel loaders and cranes. Each machine reports its location every 10 minutes "
+     "(about 500 bytes); on average a machine runs 9 hours a day.", 45_000 * 9 / 24 / 600),
+])
+def test_hours_in_use_a_day_are_the_active_share_of_a_fleet(text, expected):
+    assert estimate(text).writes_per_second == pytest.approx(expected, rel=0.02)

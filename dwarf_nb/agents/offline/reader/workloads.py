@@ -61,6 +61,9 @@ _EACH_ITEM = re.compile(r"\beach ([a-z]+) (?:is|are|gets?|produces?|generates?|c
                         r"needs?|leaves?|receives?|goes|passes|collects?|draws?|gathers?)\b(?: [a-z]+){0,3}$")
 _FOR_EVERY = re.compile(r"\bfor (?:every|each) ([a-z]+) (?:there (?:are|is|will be)|we see|we get|users make|people make|come|comes)\b"
                         r"(?: [a-z]+| [0-9,.]+ [a-z-]+(?: [a-z-]+)? and){0,6}$")
+_RUNS_A_DAY = re.compile(r"^[0-9.,]+\s*(?:hours?|hrs?|h)\s+(?:a|per|each|every)\s+day")
+_RUN_WORDS = ["run", "runs", "running", "operate", "operates", "operating", "works", "working", "online", "in use",
+              "on the road", "driven", "drives", "active", "powered", "switched on", "in service"]
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
 _PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
@@ -442,6 +445,11 @@ class Composer:
         toks = s.tokens
         lemmas = [t.lemma for t in toks]
         k = q.num.i - 2  # the word before "every"
+        if k >= 0 and toks[k].text == ")":
+            # "sends position and speed (about 200 bytes) every 30 seconds": look past the aside
+            while k >= 0 and toks[k].text != "(":
+                k -= 1
+            k -= 1
         for j in range(k, max(-1, k - 5), -1):
             t = toks[j]
             if t.kind != "word":
@@ -544,6 +552,13 @@ class Composer:
             k = q.num.i - 1
             stop = max(0, q.num.i - 8)
             while k >= stop:
+                if toks[k].text == ")":
+                    # "sends position and speed (about 200 bytes) every 30 seconds": look past the aside
+                    while k > 0 and toks[k].text != "(":
+                        k -= 1
+                    k -= 1
+                    stop = max(0, stop - 6)
+                    continue
                 hit = match_phrase(lemmas, k)
                 if hit and hit[1] == "op" and k + hit[0] <= q.num.i:
                     noun, sub = " ".join(lemmas[k:k + hit[0]]), hit[2]
@@ -557,6 +572,8 @@ class Composer:
                 start = next((k + 1 for k in window if q.verb and toks[k].kind == "word" and lemma(toks[k].low) == q.verb), window.start)
                 for k in range(start, q.num.i):
                     t = toks[k]
+                    if t.text == "(":
+                        break  # the object comes before an aside such as "(about 200 bytes)"
                     if t.kind == "word" and t.low not in _NOT_OBJECT:
                         noun = singular(t.low)
                         break
@@ -664,6 +681,11 @@ class Composer:
         low = s.low
         for idx, q in enumerate(qs):
             if q.used:
+                continue
+            if q.kind == "duration" and not q.every and q.value < DAY and _RUNS_A_DAY.search(low[q.num.start - s.start:q.num.end - s.start + 25]) \
+                    and _has(low[max(0, q.num.start - s.start - 60): q.num.start - s.start], _RUN_WORDS):
+                # "on average a machine runs 9 hours a day": the share of the fleet that is active at a time
+                self.shares.append(("fleet", q.value / DAY, q.use(), False))
                 continue
             if q.kind == "duration" and not q.every:
                 around = low[max(0, q.num.start - s.start - 60): q.num.end - s.start + 50]
@@ -837,6 +859,7 @@ class Composer:
                         count=st["count"], count_kind="fleet" if reports else "total",
                         evidence=st["sent"].evidence, span=st["q"][0].span, status="derived",
                         formula=f"{st['formula']}, taken as what sends the reports")
+        carrier.active_share = next((sh for n, sh, q, c in self.shares if n == "fleet"), None)
         if not any(a.id == carrier.id for a in actors):
             actors.append(carrier)
         return carrier
