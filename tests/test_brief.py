@@ -414,3 +414,13 @@ def test_a_report_said_after_its_interval_and_a_retention_named_by_its_word():
 ])
 def test_hours_in_use_a_day_are_the_active_share_of_a_fleet(text, expected):
     assert estimate(text).writes_per_second == pytest.approx(expected, rel=0.02)
+
+
+@pytest.mark.parametrize("text", [
+    "Roughly 500 bookings land between 8 and 9 that morning; over a whole week members make about 1,200 bookings.",
+    "Over a whole week members make about 1,200 bookings, and roughly 500 bookings land between 8am and 9am on Monday.",
+])
+def test_a_count_between_two_clock_times_is_the_peak(text):
+    c = estimate(text)
+    assert c.writes_per_second == pytest.approx(1200 / (7 * 86_400), rel=0.02)
+    assert c.peak_writes_per_second == pytest.approx(500 / 3600, rel=0.02)

@@ -143,8 +143,8 @@ def period_at(toks: list[Token], k: int) -> tuple[Optional[float], int]:
         return float(u["every"][low]), 1
     if low in ("a", "an", "per", "each", "every", "/"):
         j = k + 1
-        if j < n and toks[j].low == "single":
-            j += 1
+        if j < n and toks[j].low in ("single", "whole", "full", "typical", "normal", "average", "regular", "working"):
+            j += 1  # "a whole week", "a typical day"
         if j < n and toks[j].kind == "word":
             w = toks[j].low
             key = w if w in u["seconds"] else singular(w)
@@ -157,6 +157,11 @@ def period_at(toks: list[Token], k: int) -> tuple[Optional[float], int]:
         key = singular(toks[k + 3].low)
         if key in ("day", "week", "month", "weekday", "weekend", "night", "evening"):
             return float(u["seconds"].get(key, 86_400)), 4
+    if low in ("in", "over", "across", "during") and k + 2 < n and toks[k + 1].low in ("a", "one", "the") and toks[k + 2].kind == "word":
+        skip = 1 if k + 3 < n and toks[k + 2].low in ("whole", "full", "entire", "typical", "normal") else 0
+        key = singular(toks[k + 2 + skip].low)
+        if key in u["seconds"] and key not in ("s", "ms", "h", "min"):
+            return float(u["seconds"][key]), 3 + skip
     if low in ("in", "over") and k + 2 < n and toks[k + 1].low in ("a", "one") and toks[k + 2].kind == "word":
         key = singular(toks[k + 2].low)
         if key in u["seconds"] and key not in ("s", "ms", "h", "min"):

@@ -64,6 +64,8 @@ _FOR_EVERY = re.compile(r"\bfor (?:every|each) ([a-z]+) (?:there (?:are|is|will 
 _RUNS_A_DAY = re.compile(r"^[0-9.,]+\s*(?:hours?|hrs?|h)\s+(?:a|per|each|every)\s+day")
 _RUN_WORDS = ["run", "runs", "running", "operate", "operates", "operating", "works", "working", "online", "in use",
               "on the road", "driven", "drives", "active", "powered", "switched on", "in service"]
+_CLOCK_WINDOW = re.compile(r"\b(?:between|from)\s+(?P<h1>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p1>am|pm|a\.m\.|p\.m\.)?\s+"
+                           r"(?:and|to|until|till)\s+(?P<h2>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p2>am|pm|a\.m\.|p\.m\.)?")
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
 _PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
@@ -240,6 +242,7 @@ class Composer:
         if peak_here and any(i and self._peak_figure(s, q) for i, q in enumerate(qs)):
             peak_here = None  # "1 billion a day, with peaks of 50,000 per second": the peak is its own figure
         self._labelled_rates(s, qs)
+        self._clock_window(s, qs)
         for idx, q in enumerate(qs):
             if q.used or (idx and self._peak_figure(s, q)):
                 continue  # a peak of a stream named before it: `_peak_of_previous` joins the two
@@ -405,6 +408,34 @@ class Composer:
         """'peaking at 2,000', 'with peaks of 50,000 per second': a figure that is the peak of a stream named before it."""
         return q.kind == "count" and (not q.noun or q.noun in ("peak", "spike", "burst", "request")) and bool(
             _PEAK_AT.search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]))
+
+    def _clock_window(self, s: Sentence, qs: list[Q]) -> None:
+        """'roughly 500 bookings land between 8 and 9 that morning': a count over a stated window of the clock is a peak."""
+        m = _CLOCK_WINDOW.search(s.low)
+        if m is None:
+            return
+        h1, h2 = int(m.group("h1")), int(m.group("h2"))
+        if m.group("p2") and m.group("p2").startswith("p") and h2 < 12:
+            h2 += 12
+            if h1 + 12 < h2:
+                h1 += 12
+        hours = (h2 - h1) % 24
+        if not 0 < hours <= 12:
+            return
+        clock = [q for q in qs if m.start() <= q.num.start - s.start < m.end()]
+        toks = s.tokens
+        window_at = next((i for i, t in enumerate(toks) if t.start - s.start >= m.start()), len(toks))
+        counted = [q for q in qs if q not in clock and not q.used and q.kind == "count" and q.cls in ("op", "item")
+                   and (not q.period or 0 <= window_at - q.noun_end <= 3)]
+        if not counted:
+            return
+        q = min(counted, key=lambda c: abs(c.num.start - s.start - m.start()))
+        for c in clock:
+            c.why = "a time of day, not a load"
+            c.use()
+        window = hours * 3600.0
+        self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value / window, False, "", s, [q.use()],
+                                f"{plain(q.value)} {plural(q.noun)} in {plain(hours)} h ÷ {plain(window)} s", peak=True))
 
     def _labelled_rates(self, s: Sentence, qs: list[Q]) -> None:
         """'Read QPS is 50,000', 'Peak QPS: 30k', 'write RPS ~ 500': a per-second rate named before its figure."""
