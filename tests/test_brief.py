@@ -424,3 +424,9 @@ def test_a_count_between_two_clock_times_is_the_peak(text):
     c = estimate(text)
     assert c.writes_per_second == pytest.approx(1200 / (7 * 86_400), rel=0.02)
     assert c.peak_writes_per_second == pytest.approx(500 / 3600, rel=0.02)
+
+
+def test_a_list_of_what_each_sends_before_its_interval():
+    c = estimate("60,000 home batteries stream state of charge, power and local grid frequency every 15 seconds, "
+                 "at a steady rate day and night.")
+    assert (c.writes_per_second, c.peak_writes_per_second) == (pytest.approx(4000, rel=0.02), pytest.approx(4000, rel=0.02))

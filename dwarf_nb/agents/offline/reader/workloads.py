@@ -481,12 +481,18 @@ class Composer:
             while k >= 0 and toks[k].text != "(":
                 k -= 1
             k -= 1
-        for j in range(k, max(-1, k - 5), -1):
+        listed = False
+        for j in range(k, max(-1, k - 12), -1):
             t = toks[j]
             if t.kind != "word":
+                if t.text == "," and listed:
+                    continue  # "stream state of charge, power and grid frequency every 15 seconds": a list of what is sent
                 if t.text in (",", ";", "(", ":"):
                     break
                 continue
+            listed = listed or t.low == "and"
+            if k - j >= 5 and not listed:
+                break
             hit = match_phrase(lemmas, j)
             if hit is not None and hit[1] == "op":
                 return True
