@@ -430,3 +430,10 @@ def test_a_list_of_what_each_sends_before_its_interval():
     c = estimate("60,000 home batteries stream state of charge, power and local grid frequency every 15 seconds, "
                  "at a steady rate day and night.")
     assert (c.writes_per_second, c.peak_writes_per_second) == (pytest.approx(4000, rel=0.02), pytest.approx(4000, rel=0.02))
+
+
+def test_each_only_reaches_the_figure_beside_it():
+    c = estimate("On Saturdays between 9am and 1pm about 2,000 parents look at around 8 pages each.")
+    assert c.peak_reads_per_second == pytest.approx(2000 * 8 / (4 * 3600), rel=0.02)
+    crowd = dw.brief("About 8,000 people visit in that hour, each loading around 10 pages, and about 3,000 entries are completed.")
+    assert not [w for w in crowd.workloads if w.avg_per_s > 100]

@@ -448,8 +448,10 @@ def _period_in_clause(toks: list[Token], a: int, b: int, num: Num, nums: list[Nu
     for other in nums:
         if other is num:
             continue
-        for k in range(other.i, min(other.j + 3, len(toks))):
-            owned.add(k)
+        for k in range(other.i, min(other.j + 5, len(toks))):
+            if toks[k].text in (";", ",", ":", "(", ")"):
+                break
+            owned.add(k)  # "1,200 new products a month": the period after another number's noun is that number's
     best = None
     for k in range(a, b):
         if k in owned or num.i <= k < num.j:

@@ -303,7 +303,7 @@ class Composer:
                 per_actor = bool(q.per) and role_of(q.per) is not None
                 per_item = q.per if q.per and not per_actor else ""
                 actor = q.per if per_actor else ""
-                marker = self._per_member(s, q.num.i)
+                marker = self._per_member(s, q.num.i, within=8)
                 if not marker and q.noun_end < len(s.tokens) and s.tokens[q.noun_end].low in ("each", "apiece"):
                     marker = self._actor_in(s, q.num.i) or self.last_actor or ""  # "open 5 pages each"
                 if not per_actor and marker:
@@ -434,8 +434,12 @@ class Composer:
             c.why = "a time of day, not a load"
             c.use()
         window = hours * 3600.0
-        self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), q.value / window, False, "", s, [q.use()],
-                                f"{plain(q.value)} {plural(q.noun)} in {plain(hours)} h ÷ {plain(window)} s", peak=True))
+        each = q.noun_end < len(toks) and toks[q.noun_end].low in ("each", "apiece")
+        party = next((p for p in qs if p.kind == "count" and p.cls == "role" and p.num.i < q.num.i), None) if each else None
+        total = q.value * (party.value if party else 1.0)
+        what = f"{plain(party.value)} {plural(party.noun)} × {plain(q.value)} {plural(q.noun)}" if party else f"{plain(q.value)} {plural(q.noun)}"
+        self.rates.append(_Rate(self._name(q, self._op(q)), q.noun, self._op(q), total / window, False, "", s, [q.use()],
+                                f"{what} in {plain(hours)} h ÷ {plain(window)} s", peak=True))
 
     def _labelled_rates(self, s: Sentence, qs: list[Q]) -> None:
         """'Read QPS is 50,000', 'Peak QPS: 30k', 'write RPS ~ 500': a per-second rate named before its figure."""
@@ -450,11 +454,12 @@ class Composer:
             self.rates.append(_Rate(name, name, op, q.value, False, "", s, [q.use()], f"{plain(q.value)} {name} a second",
                                     peak=bool(m.group("peak"))))
 
-    def _per_member(self, s: Sentence, before: int) -> str:
-        """'Each user ...', 'A typical listener ...', 'the average customer ...': a rate per member of a party."""
+    def _per_member(self, s: Sentence, before: int, within: Optional[int] = None) -> str:
+        """'Each user ...', 'A typical listener ...', 'the average customer ...': a rate per member of a party
+        (with `within`, only when the marker is at most that many tokens before the figure)."""
         toks = s.tokens
         lemmas = [t.lemma for t in toks]
-        for k in range(0, min(before, len(toks))):
+        for k in range(0 if within is None else max(0, before - within), min(before, len(toks))):
             if toks[k].low in ("each", "every", "per") or (toks[k].low in ("typical", "average", "usual", "normal") and k and toks[k - 1].low in ("a", "an", "the", "our")):
                 j = k + 1
                 while j < before and (toks[j].low in ("daily", "active", "monthly", "single", "one", "of", "typical", "average", "registered", "online",
