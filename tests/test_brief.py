@@ -437,3 +437,17 @@ def test_each_only_reaches_the_figure_beside_it():
     assert c.peak_reads_per_second == pytest.approx(2000 * 8 / (4 * 3600), rel=0.02)
     crowd = dw.brief("About 8,000 people visit in that hour, each loading around 10 pages, and about 3,000 entries are completed.")
     assert not [w for w in crowd.workloads if w.avg_per_s > 100]
+
+
+@pytest.mark.parametrize("text, share", [
+    ("Shoppers mostly browse: about 20 reads for every write. 50,000 users a day.", 20 / 21),
+    ("There are 20 views for each update. 50,000 users a day.", 20 / 21),
+])
+def test_a_read_write_ratio_in_words(text, share):
+    c = estimate(text)
+    assert c.reads_per_second / (c.reads_per_second + c.writes_per_second) == pytest.approx(share, rel=0.01)
+
+
+def test_live_tracking_is_a_live_update_not_chat():
+    b = dw.brief("An online shop with live order tracking and e-mail receipts.")
+    assert b.has("realtime_push") and not b.has("chat")

@@ -204,7 +204,8 @@ def _daily_users(brief: Brief, d: dict) -> Optional[tuple[float, str]]:
 
 
 def _assumed_traffic(brief: Brief, d: dict, pending) -> None:
-    share = d["read_share"]
+    stated = brief.setting("read_share")
+    share = float(stated.value) if stated is not None and isinstance(stated.value, (int, float)) else d["read_share"]
     people = _daily_users(brief, d)
     parts = []
     online = max((a for a in brief.actors if a.role == "end_user" and a.count and a.count_kind == "concurrent"),

@@ -96,7 +96,11 @@ def read_needs(text: str, sentences: list[Sentence]) -> list[Need]:
 @cache
 def trait_owners() -> dict[str, str]:
     """Pattern trait -> the need that stands for it alone (a need whose only trait it is)."""
-    return {spec["traits"][0]: name for name, spec in load("needs")["need"].items() if len(spec.get("traits", [])) == 1}
+    out: dict[str, str] = {}
+    for name, spec in load("needs")["need"].items():
+        if len(spec.get("traits", [])) == 1:
+            out.setdefault(spec["traits"][0], name)  # the first listed need is the general one (realtime_push before chat)
+    return out
 
 
 def traits_of(need: str) -> list[str]:

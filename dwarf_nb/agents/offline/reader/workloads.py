@@ -64,6 +64,8 @@ _FOR_EVERY = re.compile(r"\bfor (?:every|each) ([a-z]+) (?:there (?:are|is|will 
 _RUNS_A_DAY = re.compile(r"^[0-9.,]+\s*(?:hours?|hrs?|h)\s+(?:a|per|each|every)\s+day")
 _RUN_WORDS = ["run", "runs", "running", "operate", "operates", "operating", "works", "working", "online", "in use",
               "on the road", "driven", "drives", "active", "powered", "switched on", "in service"]
+_RATIO_WORDS = re.compile(r"\b[0-9][0-9,.]*\s*(?P<a>reads?|views?|lookups?|look-ups?|searches|writes?)\s+(?:for|per|to)\s+(?:every|each|one|a)\s+"
+                          r"(?P<b>writes?|reads?|views?|updates?|changes?)\b")
 _CLOCK_WINDOW = re.compile(r"\b(?:between|from)\s+(?P<h1>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p1>am|pm|a\.m\.|p\.m\.)?\s+"
                            r"(?:and|to|until|till)\s+(?P<h2>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p2>am|pm|a\.m\.|p\.m\.)?")
 _RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
@@ -242,6 +244,7 @@ class Composer:
         if peak_here and any(i and self._peak_figure(s, q) for i, q in enumerate(qs)):
             peak_here = None  # "1 billion a day, with peaks of 50,000 per second": the peak is its own figure
         self._labelled_rates(s, qs)
+        self._ratio_in_words(s, qs)
         self._clock_window(s, qs)
         for idx, q in enumerate(qs):
             if q.used or (idx and self._peak_figure(s, q)):
@@ -408,6 +411,18 @@ class Composer:
         """'peaking at 2,000', 'with peaks of 50,000 per second': a figure that is the peak of a stream named before it."""
         return q.kind == "count" and (not q.noun or q.noun in ("peak", "spike", "burst", "request")) and bool(
             _PEAK_AT.search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]))
+
+    def _ratio_in_words(self, s: Sentence, qs: list[Q]) -> None:
+        """'about 20 reads for every write', 'one write per 50 reads': the read share, said in words."""
+        m = _RATIO_WORDS.search(s.low)
+        if m is None:
+            return
+        q = next((q for q in qs if not q.used and m.start() <= q.num.start - s.start < m.end()), None)
+        if q is None or not q.value:
+            return
+        reads_first = m.group("a").startswith(("read", "view", "lookup", "look-up", "search"))
+        share = q.value / (q.value + 1) if reads_first else 1 / (q.value + 1)
+        self._read_share(share, s, q)
 
     def _clock_window(self, s: Sentence, qs: list[Q]) -> None:
         """'roughly 500 bookings land between 8 and 9 that morning': a count over a stated window of the clock is a peak."""
