@@ -451,3 +451,8 @@ def test_a_read_write_ratio_in_words(text, share):
 def test_live_tracking_is_a_live_update_not_chat():
     b = dw.brief("An online shop with live order tracking and e-mail receipts.")
     assert b.has("realtime_push") and not b.has("chat")
+
+
+@pytest.mark.parametrize("text", ["Peak days have 3 million orders.", "On busy days we see 3 million orders."])
+def test_a_kind_of_day_is_the_period_of_its_counts(text):
+    assert estimate(text).peak_writes_per_second == pytest.approx(3e6 / 86_400, rel=0.02)

@@ -24,6 +24,7 @@ _PERIOD_LEAD = frozenset({"a", "an", "per", "each", "every", "/", "single"})
 _MEASURE_UNITS = frozenset({"character", "digit", "letter", "char", "word", "line", "page", "star", "step", "point", "level", "hop", "degree", "mile", "km", "kilometre", "kilometer", "meter", "metre", "foot", "inch", "cm", "mm", "kg", "pound-weight"})
 
 
+_DAY_KINDS = frozenset({"peak", "busy", "busiest", "typical", "normal", "quiet", "ordinary", "average", "regular", "slow"})
 # Modifiers that make a count a stock of what exists rather than a stream.
 _STOCK_MODS = frozenset({"active", "existing", "listed", "registered", "current", "open", "live", "installed", "enrolled", "stored"})
 
@@ -153,6 +154,9 @@ def period_at(toks: list[Token], k: int) -> tuple[Optional[float], int]:
                     return None, 0
                 return float(u["seconds"][key]), j + 1 - k
         return None, 0
+    if low in _DAY_KINDS and k + 1 < n and singular(toks[k + 1].low) in ("day", "weekday", "night", "evening", "week", "month"):
+        # "Peak days have 3 million orders", "busy weeks bring ...": the period of the sentence's counts
+        return float(u["seconds"].get(singular(toks[k + 1].low), 86_400)), 2
     if low == "on" and k + 3 < n and toks[k + 1].low in ("a", "an") and toks[k + 2].low in ("normal", "typical", "busy", "quiet", "average", "regular", "good", "peak", "ordinary", "usual", "slow", "big", "heavy"):
         key = singular(toks[k + 3].low)
         if key in ("day", "week", "month", "weekday", "weekend", "night", "evening"):
