@@ -837,23 +837,31 @@ class Composer:
             w = self._workload(r, actors, names)
             if w is not None:
                 workloads.append(w)
+        by_name = _ByWords([(n, w) for w in workloads for n in (w.name, w.id.split(".", 1)[1])])
+        by_evidence: dict[str, list[Workload]] = {}
+        for w in workloads:
+            by_evidence.setdefault(w.evidence, []).append(w)
+        sent_at = {x.index: x for x in self.sentences}
         for r in per_item_rates:
-            base = next((w for w in workloads if _same(w.name, r.per_item) or _same(w.id.split(".", 1)[1], r.per_item)), None)
+            base = next((w for n, w in by_name.get(r.per_item) if _same(n, r.per_item) or _same(w.name, r.per_item)), None)
             if base is None:
                 # "22,000 work orders a day ... each job produces 20 updates": the one stream stated just before
-                before = [w for w in workloads if w.op == "write" and w.status != "assumed" and w.evidence in
-                          {x.evidence for x in self.sentences if 0 <= r.sent.index - x.index <= 1}]
+                near = {sent_at[i].evidence for i in (r.sent.index - 1, r.sent.index) if i in sent_at}
+                before = [w for e in near for w in by_evidence.get(e, []) if w.op == "write" and w.status != "assumed"]
                 base = before[0] if len(before) == 1 else None
             if base is None:
                 continue
             avg = base.avg_per_s * r.per_s
-            if any(w.evidence == r.sent.evidence and w.op == _rw(r.op) and w is not base and 0.8 <= w.avg_per_s / avg <= 1.25
-                   for w in workloads if w.avg_per_s):
+            if any(w.op == _rw(r.op) and w is not base and w.avg_per_s and 0.8 <= w.avg_per_s / avg <= 1.25
+                   for w in by_evidence.get(r.sent.evidence, [])):
                 continue  # "ten opens per link, so roughly a billion redirects": the same stream said twice
             wid = self._id(names, r.name)
-            workloads.append(Workload(id=wid, name=r.name, op=_rw(r.op), avg_per_s=avg, peak_per_s=0.0, status="derived",
-                                      evidence=r.sent.evidence, span=r.qs[0].span,
-                                      formula=f"{plain(r.per_s)} per {r.per_item} × {plain(base.avg_per_s)} {plural(r.per_item)}/s ≈ {plain(avg)}/s"))
+            made = Workload(id=wid, name=r.name, op=_rw(r.op), avg_per_s=avg, peak_per_s=0.0, status="derived",
+                            evidence=r.sent.evidence, span=r.qs[0].span,
+                            formula=f"{plain(r.per_s)} per {r.per_item} × {plain(base.avg_per_s)} {plural(r.per_item)}/s ≈ {plain(avg)}/s")
+            workloads.append(made)
+            by_evidence.setdefault(made.evidence, []).append(made)
+            by_name.add(made.name, made)
         workloads = self._merge_stated_peaks(workloads)
         self._sizes(workloads)
         self._actor_list = actors
@@ -905,7 +913,12 @@ class Composer:
             people = [a for a in actors if a.role == "end_user" and a.count]
             if people:
                 return max(people, key=lambda a: a.count or 0)
-        near = [st for st in self.stock if "count" in st and st["count"] >= 10 and 0 <= r.sent.index - st["sent"].index <= 1]
+        if getattr(self, "_stock_by_sent", None) is None:
+            self._stock_by_sent = {}
+            for st in self.stock:
+                if "count" in st and st["count"] >= 10:
+                    self._stock_by_sent.setdefault(st["sent"].index, []).append(st)
+        near = [st for i in (r.sent.index - 1, r.sent.index) for st in self._stock_by_sent.get(i, [])]
         if not near:
             return None
         st = max(near, key=lambda x: x["count"])
@@ -1101,8 +1114,11 @@ class _ByWords:
     def __init__(self, pairs: list[tuple[str, object]]):
         self.index: dict[str, list[tuple[str, object]]] = {}
         for name, value in pairs:
-            for w in {singular(x) for x in name.split()}:
-                self.index.setdefault(w, []).append((name, value))
+            self.add(name, value)
+
+    def add(self, name: str, value: object) -> None:
+        for w in {singular(x) for x in name.split()}:
+            self.index.setdefault(w, []).append((name, value))
 
     def get(self, name: str) -> list[tuple[str, object]]:
         seen, out = set(), []
@@ -1114,10 +1130,14 @@ class _ByWords:
         return out
 
 
+@lru_cache(maxsize=4096)
+def _words(sentence: str) -> frozenset:
+    return frozenset(singular(w) for w in re.findall(r"[a-z]+", sentence.lower()))
+
+
 def _mentions(sentence: str, noun: str) -> bool:
     """'Summaries are kept 2 years' for the stream whose sentence says '... sends a health summary every 5 minutes'."""
-    words = {singular(w) for w in re.findall(r"[a-z]+", sentence.lower())}
-    return singular(noun.split()[-1]) in words
+    return singular(noun.split()[-1]) in _words(sentence)
 
 
 @lru_cache(maxsize=65536)
