@@ -5,8 +5,8 @@ They are written in other words and at other scales, modelled on classic public 
 problems (URL shortener, timeline, messenger, crawler, ticketing, order matching, ...),
 to catch rules that only fit the development briefs' wording. Run with -s for the table.
 The bars: aggregate core recall >= 0.85, a must_not kind in at most 3 designs, the expected
-style for at least 90% of problems, at least half the mapped capacity figures within a
-factor of 2 (the rebuilt reader's first level here; the old reader was tuned to all of them).
+style for at least 90% of problems, at least 70% of the mapped capacity figures within a
+factor of 2 (the rebuilt reader reaches about three quarters; the old reader was tuned to all of them).
 Language hints are not a bar here: several name languages the designer does not offer
 (Erlang, C++), and the development set already checks that stated roles are followed.
 """
@@ -55,4 +55,4 @@ def test_style_right_for_nine_in_ten(results):
 
 def test_capacity_within_factor_two(results):
     hit, total = within_two(results)
-    assert hit / total >= 0.50, f"{hit}/{total}"
+    assert hit / total >= 0.70, f"{hit}/{total}"
