@@ -31,6 +31,34 @@ COUNT_WORDS = {"registered": "registered", "daily_active": "a day", "monthly_act
                "concurrent": "at once", "on_shift": "on shift", "fleet": "in the fleet", "total": ""}
 
 
+# Front-matter key -> (the Brief setting it sets, its unit). One table for the reader that applies the
+# facts you set, the refine sentences that set them and the Brief view that names the key to correct.
+FRONT_MATTER_SETTINGS = {"team": ("team", "people"), "squads": ("squads", "squads"), "languages": ("languages", ""),
+                         "frameworks": ("frameworks", ""), "hosting": ("hosting", ""), "budget": ("budget_per_month", "USD"),
+                         "availability": ("availability", "fraction"), "latency_ms": ("p95_latency_ms", "ms"),
+                         "compliance": ("compliance", ""), "retention_years": ("retention_years", "years"),
+                         "read_share": ("read_share", "fraction")}
+# Front-matter key -> the count of end users it sets.
+FRONT_MATTER_USERS = {"users": "registered", "daily_users": "daily_active", "concurrent_users": "concurrent"}
+# Front-matter keys that set a capacity total directly, under the same name.
+FRONT_MATTER_TOTALS = ("reads_per_second", "writes_per_second", "peak_rps", "storage_gb_per_month", "storage_gb_total")
+# Settings the reader derives whose correction is another setting's key.
+_SETTING_ALIASES = {"language_roles": "languages", "languages_weak": "languages"}
+
+
+def setting_key(name: str, aliases: bool = True) -> Optional[str]:
+    """The front-matter key that sets the Brief setting `name` ('p95_latency_ms' -> 'latency_ms')."""
+    key = next((k for k, (n, _) in FRONT_MATTER_SETTINGS.items() if n == name), None)
+    if key is None and name in FRONT_MATTER_TOTALS:
+        key = name
+    return key or (_SETTING_ALIASES.get(name) if aliases else None)
+
+
+def users_key(count_kind: str) -> str:
+    """The front-matter key for end users counted this way ('daily_active' -> 'daily_users')."""
+    return next((k for k, kind in FRONT_MATTER_USERS.items() if kind == count_kind), "users")
+
+
 _SINGULAR_UNITS = {"people": "person", "years": "year", "squads": "squad", "days": "day"}
 
 

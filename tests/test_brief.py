@@ -456,3 +456,20 @@ def test_live_tracking_is_a_live_update_not_chat():
 @pytest.mark.parametrize("text", ["Peak days have 3 million orders.", "On busy days we see 3 million orders."])
 def test_a_kind_of_day_is_the_period_of_its_counts(text):
     assert estimate(text).peak_writes_per_second == pytest.approx(3e6 / 86_400, rel=0.02)
+
+
+@pytest.mark.parametrize("front, check", [
+    ("daily_users: 1000000", lambda c: c.reads_per_second + c.writes_per_second == pytest.approx(1e6 * 30 / 86_400, rel=0.02)),
+    ("read_share: 50%", lambda c: c.reads_per_second == pytest.approx(c.writes_per_second)),
+    ("retention_years: 7", lambda c: c.horizon_years == 7),
+])
+def test_facts_you_set_size_the_defaults_too(front, check):
+    assert check(estimate(dw.brief(f"---\n{front}\n---\nA members' site for 50,000 users a day.")))
+
+
+def test_every_assumed_fact_names_a_key_that_exists():
+    from dwarf_nb.agents.offline.reader.facts import keys
+    from dwarf_nb.views.brief import rows
+
+    hints = [r.key.split(":")[0] for r in rows(dw.brief("A members' site for 50,000 users a day.")) if r.status == "assumed"]
+    assert hints and set(hints) <= set(keys())

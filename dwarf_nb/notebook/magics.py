@@ -57,10 +57,7 @@ HELP = """\
         hosting: self-hosted
         needs: {keyword_search: false}
         ---
-    (keys: team, squads, languages, frameworks, hosting, budget, availability,
-    latency_ms, compliance, users, daily_users, concurrent_users, reads_per_second,
-    writes_per_second, peak_rps, storage_gb_per_month, storage_gb_total,
-    retention_years, needs, entities)
+    (keys: {fact_keys})
 
 %dwarf list                          designs in the history store
 %dwarf show NAME[@vN]                show a design (latest, or version N)
@@ -496,4 +493,9 @@ class DwarfMagics(Magics, Configurable):
     @magic_arguments("dwarf help")
     def _help(self, args):
         """How to use %%dwarf and %dwarf."""
-        print(HELP)
+        import textwrap
+
+        from ..agents.offline.reader.facts import keys
+
+        listed = textwrap.fill(", ".join(keys()), width=78, subsequent_indent="    ")
+        print(HELP.replace("{fact_keys}", listed))

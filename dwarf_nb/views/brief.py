@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..brief import Actor, Brief, DataItem, Fact, Need, Setting, Term, Workload, fact_value
+from ..brief import Actor, Brief, DataItem, Fact, Need, Setting, Term, Workload, fact_value, setting_key, users_key
 from ..knowledge import load
 from .escape import html as esc
 from .escape import markdown_cell as md_cell
@@ -18,16 +18,10 @@ SECTIONS = (("actors", "Who"), ("workloads", "Load"), ("data", "Data"), ("domain
             ("needs", "Needs"), ("constraints", "Constraints"), ("totals", "Set by you"))
 STATUS_WORDS = {"stated": "stated", "derived": "derived", "assumed": "assumed", "set": "set by you"}
 
-# Setting name -> the front-matter key that corrects it.
-SETTING_KEYS = {"team": "team", "squads": "squads", "languages": "languages", "language_roles": "languages",
-                "languages_weak": "languages", "frameworks": "frameworks", "hosting": "hosting",
-                "budget_per_month": "budget", "availability": "availability", "p95_latency_ms": "latency_ms",
-                "compliance": "compliance", "retention_years": "retention_years"}
 SETTING_WORDS = {"p95_latency_ms": "p95 latency target", "budget_per_month": "hosting budget a month",
                  "language_roles": "languages by role", "languages_weak": "languages known a little",
                  "read_share": "share of requests that read", "peak_factor": "peak over average"}
-USER_KEYS = {"registered": "users", "total": "users", "monthly_active": "users", "daily_active": "daily_users",
-             "concurrent": "concurrent_users"}
+
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ def _key(fact: Fact) -> str:
     """The front matter that corrects this fact, as the user would type it."""
     if isinstance(fact, Actor):
         if fact.role == "end_user":
-            return f"{USER_KEYS.get(fact.count_kind, 'users')}: N"
+            return f"{users_key(fact.count_kind)}: N"
         if fact.role == "team":
             return "team: N"
         return ""
@@ -74,8 +68,8 @@ def _key(fact: Fact) -> str:
     if isinstance(fact, Need):
         return f"needs: {{{fact.name}: {'false' if fact.value else 'true'}}}"
     if isinstance(fact, Setting):
-        key = SETTING_KEYS.get(fact.name, fact.name)
-        return f"{key}: ..." if key else ""
+        key = setting_key(fact.name)
+        return f"{key}: ..." if key else ""  # a derived figure such as the read share has no key of its own
     return ""
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from ...brief import setting_key, users_key
 from ...design import Component, Decision, Design, Edge, Option, Service
 from ...errors import InputError
 from .data_model import crud_endpoints
@@ -33,12 +34,6 @@ UNDERSTOOD = ("the offline designer understands, one per line or sentence: 'add 
               "'switch|replace <technology> with|to <technology>', and facts such as 'the team is two people', "
               "'there is no full-text search', 'we host on our own servers', 'peak is 5,000 requests a second'")
 _PIECES = re.compile(r"\n+|(?<=[.!?;])\s+(?=[A-Za-z])")
-# Brief setting -> the front-matter key a refine sentence sets.
-_SETTING_KEYS = {"team": "team", "squads": "squads", "languages": "languages", "frameworks": "frameworks",
-                 "hosting": "hosting", "budget_per_month": "budget", "availability": "availability",
-                 "p95_latency_ms": "latency_ms", "compliance": "compliance", "retention_years": "retention_years"}
-_USER_KEYS = {"daily_active": "daily_users", "concurrent": "concurrent_users", "registered": "users", "total": "users",
-              "monthly_active": "users"}
 _ADD = re.compile(r"^\s*(?:please\s+)?add\s+(?:a|an|one)?\s*(?:new\s+)?([a-z][a-z0-9 _-]{0,40}?)\s+(service|worker)\b", re.IGNORECASE)
 _REMOVE = re.compile(r"^\s*(?:please\s+)?(?:remove|drop|delete)\s+(?:the\s+|our\s+|a\s+)?([a-z][a-z0-9 _-]{0,40}?)(?:\s+service)?\s*[.!]?\s*$", re.IGNORECASE)
 _INSTEAD = re.compile(r"^\s*(?:please\s+)?use\s+(.+?)\s+instead\s+of\s+(?:the\s+)?(.+?)\s*[.!]?\s*$", re.IGNORECASE)
@@ -107,16 +102,15 @@ def stated_facts(sentence: str) -> dict:
     brief = read_brief(sentence)
     out: dict = {}
     for c in brief.constraints:
-        if c.status == "stated" and c.name in _SETTING_KEYS:
-            value = c.value if c.name != "hosting" or c.value != "unstated" else None
-            if value is not None:
-                out[_SETTING_KEYS[c.name]] = value
+        key = setting_key(c.name, aliases=False)
+        if c.status == "stated" and key and not (c.name == "hosting" and c.value == "unstated"):
+            out[key] = c.value
     needs = {n.name: n.value for n in brief.needs if n.status == "stated"}
     if needs:
         out["needs"] = needs
     for a in brief.actors:
         if a.role == "end_user" and a.count and a.status == "stated":
-            out[_USER_KEYS[a.count_kind]] = a.count
+            out[users_key(a.count_kind)] = a.count
     for w in brief.workloads:
         if w.status != "stated" or w.actor:
             continue

@@ -21,18 +21,19 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ....brief import Actor, Brief, DataItem, Need, Setting, Term, Unused, Workload
+from ....brief import (FRONT_MATTER_SETTINGS, FRONT_MATTER_TOTALS, FRONT_MATTER_USERS, Actor, Brief, DataItem, Need, Setting, Term, Unused,
+                       Workload)
 from ....knowledge import load
-from ....views.numbers import human, plain
-from .constraints import (constraint_needs, find, read_availability, read_budget, read_compliance, read_hosting,
+from ....views.numbers import plain
+from .constraints import (constraint_needs, read_availability, read_budget, read_compliance, read_hosting,
                           read_latency, read_team)
 from .domain import read_domain
 from .facts import Facts, check, split_front_matter
 from .lexicon import plural
 from .needs import pattern_needs, read_needs
 from .quantities import quantities
-from .text import sentences
-from .workloads import DAY, MONTH, YEAR, compose
+from .text import find, sentences
+from .workloads import DAY, MONTH, compose
 
 _DIGITISH = frozenset("0123456789")
 
@@ -63,8 +64,9 @@ def read_brief(text: str, facts: Any = None) -> Brief:
     brief.constraints = _constraints(team, budget, availability, latency, hosting, hosting_ev, hosting_span, compliance, compliance_ev)
     brief.constraints += load_.settings
     _derived_needs(brief)
-    _defaults(brief, load_, pending)
+    # The user's facts first, so the defaults size traffic from them and never replace them.
     _apply(brief, given)
+    _defaults(brief, load_, pending)
     brief.unused = [Unused(text=q.text, span=q.span, why=q.why or _why(q)) for s in sents for q in qs[s.index] if not q.used]
     # A number a stage consumed without keeping a fact for it is still shown, never silently lost.
     covered = bytearray(len(text) + 1)
@@ -133,7 +135,8 @@ def _defaults(brief: Brief, load_, pending) -> None:
     """Assumed facts where the text is silent: traffic from the people counted, sizes, retention."""
     d = load("capacity")
     ops = {w.op for w in brief.workloads}
-    share = load_.read_share
+    given_share = brief.setting("read_share")
+    share = float(given_share.value) if given_share is not None else load_.read_share
     if share is None and ("mixed" in ops or not ops or ops == {"write"} or ops == {"read"}):
         share_fact = Setting(id="assumed.read_share", name="read_share", value=d["read_share"], unit="fraction", status="assumed",
                              why="the text gives no read/write split: most requests to an application read")
@@ -157,23 +160,25 @@ def _defaults(brief: Brief, load_, pending) -> None:
         users = _daily_users(brief, d)
         if users is not None:
             n, why = users
-            per = d["requests_per_day"]["end_user"] * d["read_share"]
+            per = d["requests_per_day"]["end_user"] * (share if share is not None else d["read_share"])
             reads = n * per / DAY
             brief.workloads.append(Workload(id="workload.reads-assumed", name="reads", op="read", avg_per_s=reads, peak_per_s=reads * 3,
                                             status="assumed", why=f"reads are not stated: {why}, each making about {plain(per)} read requests a day",
                                             formula=f"{plain(n)} × {plain(per)} ÷ 86,400 s ≈ {plain(reads)}/s"))
+    given_years = brief.setting("retention_years")
+    horizon = float(given_years.value) if given_years is not None else load_.horizon_years
     for w in brief.workloads:
         if w.status == "assumed" and w.op == "write":
             size = d["record_bytes"]
             monthly = w.avg_per_s * MONTH * size
-            keep = load_.horizon_years or d["horizon_years"]
+            keep = horizon or d["horizon_years"]
             brief.data.append(DataItem(id=f"data.{w.id.split('.', 1)[1]}", item=w.name, size_bytes=size, per_month=w.avg_per_s * MONTH,
-                                       retention_years=load_.horizon_years, gb_per_month=monthly / 1e9, gb_total=monthly / 1e9 * 12 * keep,
+                                       retention_years=horizon, gb_per_month=monthly / 1e9, gb_total=monthly / 1e9 * 12 * keep,
                                        status="assumed", why=f"no size is stated for {w.name}: {size} bytes a record"))
-    if load_.horizon_years is None:
+    if given_years is None and load_.horizon_years is None:
         brief.constraints.append(Setting(id="assumed.retention", name="retention_years", value=d["horizon_years"], unit="years",
                                          status="assumed", why="no retention is stated: storage is sized for one year"))
-    else:
+    elif given_years is None:
         brief.constraints.append(Setting(id="constraint.retention", name="retention_years", value=round(load_.horizon_years, 3), unit="years",
                                          status="stated", evidence=next((i.evidence for i in brief.data if i.retention_years), "")))
     if not any(s.name == "availability" for s in brief.constraints):
@@ -271,21 +276,17 @@ def _apply(brief: Brief, given: Facts) -> None:
         brief.constraints.append(Setting(id=f"constraint.{name}", name=name, value=value, unit=unit, status="set",
                                          evidence=f"set by you: {key or name}: {value}"))
 
-    simple = {"team": ("team", "people"), "squads": ("squads", "squads"), "languages": ("languages", ""),
-              "frameworks": ("frameworks", ""), "hosting": ("hosting", ""), "budget": ("budget_per_month", "USD"),
-              "availability": ("availability", "fraction"), "latency_ms": ("p95_latency_ms", "ms"),
-              "compliance": ("compliance", ""), "retention_years": ("retention_years", "years")}
-    for key, (name, unit) in simple.items():
+    for key, (name, unit) in FRONT_MATTER_SETTINGS.items():
         if key in g:
             setting(name, g[key], unit, key)
     if "languages" in g:
         brief.constraints = [c for c in brief.constraints if c.name not in ("language_roles", "languages_weak")]
-    for key, kind in (("users", "registered"), ("daily_users", "daily_active"), ("concurrent_users", "concurrent")):
+    for key, kind in FRONT_MATTER_USERS.items():
         if key in g:
             brief.actors = [a for a in brief.actors if not (a.role == "end_user" and a.count_kind == kind)]
             brief.actors.insert(0, Actor(id=f"actor.users-{kind.replace('_', '-')}", noun="user", role="end_user", count=g[key],
                                          count_kind=kind, status="set", evidence=f"set by you: {key}: {plain(g[key])}"))
-    for key in ("reads_per_second", "writes_per_second", "peak_rps", "storage_gb_per_month", "storage_gb_total"):
+    for key in FRONT_MATTER_TOTALS:
         if key in g:
             brief.totals = [t for t in brief.totals if t.name != key]
             unit = "GB" if key.startswith("storage") else "per_s"

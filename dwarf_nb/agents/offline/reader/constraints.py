@@ -16,23 +16,14 @@ from typing import Optional
 from ....brief import Need, Setting
 from ....knowledge import load
 from .quantities import Q
-from .text import Sentence
-from .workloads import MONTH, YEAR, _has
+from .text import Sentence, find
+from .text import has as _has
+from .workloads import MONTH, YEAR
 
 
 @cache
 def _k() -> dict:
     return load("constraints")
-
-
-@cache
-def _phrase_re(phrases: tuple[str, ...]) -> re.Pattern:
-    alts = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(r"(?<![a-z0-9])(?:" + alts + r")(?![a-z0-9])")
-
-
-def find(phrases, low: str) -> Optional[re.Match]:
-    return _phrase_re(tuple(phrases)).search(low)
 
 
 @dataclass

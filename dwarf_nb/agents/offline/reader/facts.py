@@ -56,6 +56,7 @@ class Facts(BaseModel):
     hosting: Optional[str] = None
     budget: Optional[float] = None
     availability: Optional[float] = None
+    read_share: Optional[float] = None
     latency_ms: Optional[float] = None
     compliance: Optional[list[str]] = None
     users: Optional[float] = None
@@ -93,18 +94,19 @@ class Facts(BaseModel):
             raise ValueError(f"{info.field_name} must not be negative, not {v!r}")
         return n
 
-    @field_validator("availability", mode="before")
+    @field_validator("availability", "read_share", mode="before")
     @classmethod
-    def _availability(cls, v):
+    def _fraction(cls, v, info):
         if v is None:
             return v
         text = str(v).strip()
         percent = text.endswith("%")
-        n = _number(text.rstrip("%"), "availability")
+        n = _number(text.rstrip("%"), info.field_name)
         if percent or n > 1:
             n = n / 100
+        example = "0.999 or a percentage like 99.9%" if info.field_name == "availability" else "0.9 or a percentage like 90%"
         if not 0 < n < 1:
-            raise ValueError(f"availability must be a fraction like 0.999 or a percentage like 99.9%, not {v!r}")
+            raise ValueError(f"{info.field_name} must be a fraction like {example}, not {v!r}")
         return n
 
     @field_validator("languages", "frameworks", "compliance", "entities", mode="before")

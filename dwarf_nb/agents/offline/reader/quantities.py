@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Optional
 
-from .lexicon import data, lemma, match_phrase, singular, units, verb_base, verb_op
+from .lexicon import data, match_phrase, singular, units, verb_base, verb_op
 from .numbers import Num, numbers_in
 from .text import Sentence, Token
 

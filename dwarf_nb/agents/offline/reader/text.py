@@ -113,3 +113,33 @@ def sentence_at(text: str, pos: int) -> Sentence | None:
         if s.start <= pos < s.end or pos < s.start:
             return s
     return None
+
+
+@lru_cache(maxsize=1024)
+def _phrases_re(phrases: tuple[str, ...]) -> re.Pattern:
+    alts = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + alts + r")(?![a-z0-9])")
+
+
+@lru_cache(maxsize=1024)
+def _first_words(phrases: tuple[str, ...]) -> frozenset:
+    return frozenset(re.split(r"[^a-z0-9]+", p.lower().strip())[0] for p in phrases)
+
+
+def find(phrases, low: str) -> "re.Match | None":
+    """The first of `phrases` in the lower-case text `low`, as whole words (longest phrase first at a place).
+
+    Texts in which no phrase's first word occurs are answered without running the pattern."""
+    key = tuple(phrases)
+    if not key:
+        return None
+    firsts = _first_words(key)
+    if "" not in firsts and firsts.isdisjoint(re.split(r"[^a-z0-9]+", low)):
+        return None
+    return _phrases_re(key).search(low)
+
+
+def has(low: str, phrases) -> "str | None":
+    """The phrase of `phrases` that occurs first in `low` as whole words, or None."""
+    m = find(phrases, low)
+    return m.group(0) if m else None

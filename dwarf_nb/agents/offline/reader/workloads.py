@@ -28,8 +28,9 @@ from ....brief import Actor, DataItem, Setting, Workload
 from ....knowledge import load
 from ....views.numbers import human, plain
 from .lexicon import cues, data, lemma, match_phrase, plural, role_of, singular, verb_base
-from .quantities import Q, period_at
+from .quantities import Q
 from .text import Sentence
+from .text import has as _has
 
 DAY, MONTH, YEAR = 86_400.0, 2_500_000.0, 30_000_000.0
 _PERIOD_NAMES = {1.0: "second", 60.0: "min", 3600.0: "h", DAY: "day", 604_800.0: "week", MONTH: "month", YEAR: "year", 7_500_000.0: "quarter"}
@@ -76,28 +77,6 @@ _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>read
 # Words after a verb that are not the thing it acts on ("sends GPS every 5 s", "opens the app 20 times").
 _NOT_OBJECT = frozenset("the a an their its our his her about around roughly nearly almost some up to every each once per "
                         "at on in and or app site it them this that service system platform".split())
-
-
-@lru_cache(maxsize=512)
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?<![a-z])({re.escape(p)})(?![a-z])" for p in phrases))
-
-
-@lru_cache(maxsize=512)
-def _first_words(phrases: tuple[str, ...]) -> frozenset:
-    return frozenset(re.split(r"[^a-z0-9]+", p.lower().strip())[0] for p in phrases)
-
-
-def _has(low: str, phrases: list[str]) -> Optional[str]:
-    """The first of `phrases` to occur in `low` as whole words, or None."""
-    if not phrases:
-        return None
-    key = tuple(phrases)
-    firsts = _first_words(key)
-    if "" not in firsts and firsts.isdisjoint(re.split(r"[^a-z0-9]+", low)):
-        return None  # no phrase can start here: skip the regex
-    m = _pattern(key).search(low)
-    return phrases[m.lastindex - 1] if m else None
 
 
 @dataclass
@@ -1037,7 +1016,6 @@ class Composer:
 
     def _data(self, workloads: list[Workload]) -> list[DataItem]:
         items: list[DataItem] = []
-        horizon = None
         default_ret = None
         for noun, seconds, q in self.retention:
             years = seconds / YEAR
