@@ -183,5 +183,11 @@ def units() -> dict[str, dict]:
     return data()["units"]
 
 
+@cache
+def words(name: str) -> frozenset:
+    """A word list of `[words]` in knowledge/lexicon.toml."""
+    return frozenset(data()["words"][name])
+
+
 def cues(section: str, name: str) -> list[str]:
     return data()[section][name]

@@ -15,18 +15,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Optional
 
-from .lexicon import data, match_phrase, singular, units, verb_base, verb_op
+from .lexicon import data, match_phrase, singular, units, verb_base, verb_op, words
 from .numbers import Num, numbers_in
 from .text import Sentence, Token
 
 _CLAUSE_BREAK = frozenset({";", ":", "(", ")", "—", "–", "but", "while", "whereas", "which", "who", "where", "when", "whom"})
 _PERIOD_LEAD = frozenset({"a", "an", "per", "each", "every", "/", "single"})
-_MEASURE_UNITS = frozenset({"character", "digit", "letter", "char", "word", "line", "page", "star", "step", "point", "level", "hop", "degree", "mile", "km", "kilometre", "kilometer", "meter", "metre", "foot", "inch", "cm", "mm", "kg", "pound-weight"})
 
 
-_DAY_KINDS = frozenset({"peak", "busy", "busiest", "typical", "normal", "quiet", "ordinary", "average", "regular", "slow"})
-# Modifiers that make a count a stock of what exists rather than a stream.
-_STOCK_MODS = frozenset({"active", "existing", "listed", "registered", "current", "open", "live", "installed", "enrolled", "stored"})
 
 
 def _listed_party(toks: list[Token], lemmas: list[str], k: int, stop: int, function) -> Optional[tuple]:
@@ -154,7 +150,7 @@ def period_at(toks: list[Token], k: int) -> tuple[Optional[float], int]:
                     return None, 0
                 return float(u["seconds"][key]), j + 1 - k
         return None, 0
-    if low in _DAY_KINDS and k + 1 < n and singular(toks[k + 1].low) in ("day", "weekday", "night", "evening", "week", "month"):
+    if low in words("day_kinds") and k + 1 < n and singular(toks[k + 1].low) in ("day", "weekday", "night", "evening", "week", "month"):
         # "Peak days have 3 million orders", "busy weeks bring ...": the period of the sentence's counts
         return float(u["seconds"].get(singular(toks[k + 1].low), 86_400)), 2
     if low == "on" and k + 3 < n and toks[k + 1].low in ("a", "an") and toks[k + 2].low in ("normal", "typical", "busy", "quiet", "average", "regular", "good", "peak", "ordinary", "usual", "slow", "big", "heavy"):
@@ -356,7 +352,7 @@ def quantities(s: Sentence) -> list[Q]:
                 ne = max(ne, num.j)
             if q.kind == "count" and noun and singular(noun.split()[-1]) in ("meter", "metre") and _acts(toks, ne):
                 cls, sub = "role", "device"  # "12,000 smart meters each report": the devices, not a length
-            elif q.kind == "count" and noun and singular(noun.split()[-1]) in _MEASURE_UNITS and start_np < len(toks):
+            elif q.kind == "count" and noun and singular(noun.split()[-1]) in words("measures") and start_np < len(toks):
                 if singular(noun.split()[-1]) == "page" and not _a_length(toks, num, ne):
                     # "view 3 pages each", "12 pages a visit": page views, not the length of a document
                     noun, cls, sub = "page view", "op", "read"
@@ -412,7 +408,7 @@ def quantities(s: Sentence) -> list[Q]:
         out.append(q)
     # "60 million score submissions and 150 million board views per day": one period for the list
     for q, nxt in zip(out, out[1:]):
-        if set(q.mods) & _STOCK_MODS:
+        if set(q.mods) & words("stock_modifiers"):
             continue  # "20 million active listings, 5 million bids a day": what exists, not a stream
         if (q.kind == "count" and q.noun and not q.period_attached and nxt.kind == "count" and nxt.period_attached
                 and q.noun_end < len(toks) and toks[q.noun_end].low in ("and", ",", "or", "plus") and nxt.num.i - q.noun_end <= 3):
@@ -420,7 +416,7 @@ def quantities(s: Sentence) -> list[Q]:
     for q in reversed(out):
         if q.kind == "count" and q.noun and q.period_attached:
             for prev in out:
-                if set(prev.mods) & _STOCK_MODS:
+                if set(prev.mods) & words("stock_modifiers"):
                     continue
                 if prev is not q and prev.kind == "count" and prev.noun and prev.period is None and prev.noun_end < len(toks) \
                         and toks[prev.noun_end].low in ("and", ",", "plus") and q.num.i - prev.noun_end <= 3:

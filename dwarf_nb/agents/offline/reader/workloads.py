@@ -20,14 +20,14 @@ sentence it came from, so the Brief can show its arithmetic and list what it ski
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ....brief import Actor, DataItem, Setting, Workload
 from ....knowledge import load
 from ....views.numbers import human, plain
-from .lexicon import cues, data, lemma, match_phrase, plural, role_of, singular, verb_base
+from .lexicon import cues, data, lemma, match_phrase, plural, role_of, singular, units, verb_base, words
 from .quantities import Q
 from .text import Sentence
 from .text import has as _has
@@ -35,8 +35,18 @@ from .text import has as _has
 DAY, MONTH, YEAR = 86_400.0, 2_500_000.0, 30_000_000.0
 _PERIOD_NAMES = {1.0: "second", 60.0: "min", 3600.0: "h", DAY: "day", 604_800.0: "week", MONTH: "month", YEAR: "year", 7_500_000.0: "quarter"}
 _PRONOUNS = frozenset({"they", "them", "each", "everyone", "every", "he", "she", "it", "these", "those"})
-_COLLECTIVE = frozenset({"fleet", "population", "base", "user base", "customer base", "audience", "crowd", "them", "those", "these", "network", "install base"})
-_CROWD_VERBS = ("arrive", "join", "show", "queue", "pour", "rush", "flood", "hit", "land", "log", "sign", "turn", "come", "try", "wait")
+
+
+@cache
+def _each_item_re() -> re.Pattern:
+    verbs = "|".join(sorted(words("per_item_verbs"), key=len, reverse=True))
+    return re.compile(r"\beach ([a-z]+) (?:" + verbs + r")\b(?: [a-z]+){0,3}$")
+
+
+@cache
+def _peak_at() -> re.Pattern:
+    verbs = "|".join(sorted(words("peak_verbs"), key=len, reverse=True))
+    return re.compile(r"\b(?:" + verbs + r")\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 
 
 @lru_cache(maxsize=65536)
@@ -53,30 +63,16 @@ def period_name(seconds: float) -> str:
     return _PERIOD_NAMES.get(seconds, f"{plain(seconds)} s")
 
 
-# Nouns of things stored as files, whose size may be stated apart from the stream that carries them.
-_FILE_WORDS = frozenset({"file", "document", "photo", "picture", "image", "pdf", "scan", "video", "clip", "recording",
-                         "attachment", "upload", "episode", "track", "model", "log", "archive", "backup", "asset"})
-# Things a person carries whose reports are counted per person.
-_OWNED = frozenset({"app", "mobile app", "phone app", "phone", "handset", "watch", "wearable", "tracker", "device", "client app"})
-_EACH_ITEM = re.compile(r"\beach ([a-z]+) (?:is|are|gets?|produces?|generates?|creates?|has|have|triggers?|causes?|sends?|makes?|"
-                        r"needs?|leaves?|receives?|goes|passes|collects?|draws?|gathers?)\b(?: [a-z]+){0,3}$")
 _FOR_EVERY = re.compile(r"\bfor (?:every|each) ([a-z]+) (?:there (?:are|is|will be)|we see|we get|users make|people make|come|comes)\b"
                         r"(?: [a-z]+| [0-9,.]+ [a-z-]+(?: [a-z-]+)? and){0,6}$")
 _RUNS_A_DAY = re.compile(r"^[0-9.,]+\s*(?:hours?|hrs?|h)\s+(?:a|per|each|every)\s+day")
-_RUN_WORDS = ["run", "runs", "running", "operate", "operates", "operating", "works", "working", "online", "in use",
-              "on the road", "driven", "drives", "active", "powered", "switched on", "in service"]
 _RATIO_WORDS = re.compile(r"\b[0-9][0-9,.]*\s*(?P<a>reads?|views?|lookups?|look-ups?|searches|writes?)\s+(?:for|per|to)\s+(?:every|each|one|a)\s+"
                           r"(?P<b>writes?|reads?|views?|updates?|changes?)\b")
 _CLOCK_WINDOW = re.compile(r"\b(?:between|from)\s+(?P<h1>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p1>am|pm|a\.m\.|p\.m\.)?\s+"
                            r"(?:and|to|until|till)\s+(?P<h2>[0-9]{1,2})(?:[:.][0-9]{2})?\s*(?P<p2>am|pm|a\.m\.|p\.m\.)?")
-_RATE_WORDS = frozenset({"qps", "rps", "tps", "request", "query", "read", "write"})
-_PEAK_AT = re.compile(r"\b(?:peaks?|peaking|peaked|spikes?|spiking|rising|climbing|bursts?|bursting)\s+(?:at|of|to)\s+(?:about |around |roughly |nearly |up to )?$")
 _LABEL_BEFORE = re.compile(r"\b(?:(?P<peak>peak|max(?:imum)?)\s+)?(?:(?P<op>reads?|writes?)\s+)?(?:qps|rps|tps|requests per second|"
                            r"queries per second|requests/s)\s*(?:is|are|of|:|~|≈|=|at|around|about|roughly|\s)*$")
 
-# Words after a verb that are not the thing it acts on ("sends GPS every 5 s", "opens the app 20 times").
-_NOT_OBJECT = frozenset("the a an their its our his her about around roughly nearly almost some up to every each once per "
-                        "at on in and or app site it them this that service system platform".split())
 
 
 @dataclass
@@ -207,7 +203,7 @@ class Composer:
                     found = noun
                 k += hit[0]
                 continue
-            if lemmas[k] in _COLLECTIVE and found is None:
+            if lemmas[k] in words("collective") and found is None:
                 found = "fleet" if lemmas[k] == "fleet" else self.last_actor
             k += 1
         if found is None and any(t.low in _PRONOUNS for t in s.tokens[:before]):
@@ -363,11 +359,9 @@ class Composer:
             return None
         if re.search(r"[0-9]\s*(?:x|times)\s+(?:the|as|more|higher|busier|normal|usual|average)", s.low):
             return None  # "3 times the usual traffic": a factor, not a frequency
-        for words, seconds in ((["every day", "each day", "a day", "per day", "daily", "a given day", "any given day", "a typical day",
-                                  "an average day", "a normal day", "a working day", "a workday", "each morning", "every morning"], DAY), (["every month", "each month", "a month", "monthly"], MONTH),
-                               (["every week", "each week", "a week", "weekly"], 7 * DAY), (["every hour", "an hour", "hourly"], 3600.0)):
-            if _has(s.low, words):
-                return seconds
+        for unit, phrases in data()["implied_periods"].items():
+            if _has(s.low, phrases):
+                return float(units()["seconds"][unit])
         return None
 
     def _peak_of_previous(self, s: Sentence, qs: list[Q]) -> None:
@@ -389,7 +383,7 @@ class Composer:
     def _peak_figure(s: Sentence, q: Q) -> bool:
         """'peaking at 2,000', 'with peaks of 50,000 per second': a figure that is the peak of a stream named before it."""
         return q.kind == "count" and (not q.noun or q.noun in ("peak", "spike", "burst", "request")) and bool(
-            _PEAK_AT.search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]))
+            _peak_at().search(s.low[max(0, q.num.start - s.start - 30): q.num.start - s.start]))
 
     def _ratio_in_words(self, s: Sentence, qs: list[Q]) -> None:
         """'about 20 reads for every write', 'one write per 50 reads': the read share, said in words."""
@@ -438,7 +432,7 @@ class Composer:
     def _labelled_rates(self, s: Sentence, qs: list[Q]) -> None:
         """'Read QPS is 50,000', 'Peak QPS: 30k', 'write RPS ~ 500': a per-second rate named before its figure."""
         for q in qs:
-            if q.used or q.kind != "count" or (q.noun and q.noun not in _RATE_WORDS):
+            if q.used or q.kind != "count" or (q.noun and q.noun not in words("rate_labels")):
                 continue
             m = _LABEL_BEFORE.search(s.low[max(0, q.num.start - s.start - 40): q.num.start - s.start])
             if m is None:
@@ -528,7 +522,7 @@ class Composer:
         """'each parcel is scanned about 8 times', 'for every booking there are roughly a hundred searches and
         ten views': the item ('parcel', 'booking') a per-item figure counts per."""
         lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 12):q.num.i])
-        m = _EACH_ITEM.search(lead) or _FOR_EVERY.search(lead)
+        m = _each_item_re().search(lead) or _FOR_EVERY.search(lead)
         if m is None or role_of(singular(m.group(1))) is not None:
             return ""
         return singular(m.group(1))
@@ -544,7 +538,7 @@ class Composer:
         if window is None or window.value > 4 * 3600:
             return False
         verbs = {t.lemma for t in s.tokens[q.num.j: window.num.i]} | {t.lemma for t in s.tokens[max(0, q.num.i - 6): q.num.i]}
-        if not any(v.startswith(_CROWD_VERBS) for v in verbs) and not _has(s.low, ["at once", "doors open", "goes on sale", "go on sale", "opens", "open"]):
+        if not any(v.startswith(tuple(words("crowd_verbs"))) for v in verbs) and not _has(s.low, ["at once", "doors open", "goes on sale", "go on sale", "opens", "open"]):
             return False
         per = next((p for p in qs if p.kind == "count" and p.num.i > q.num.i and p.sub == "mixed" and not p.used
                     and "each" in {t.low for t in s.tokens[max(0, p.num.i - 3):p.num.i]}), None)
@@ -610,7 +604,7 @@ class Composer:
                     t = toks[k]
                     if t.text == "(":
                         break  # the object comes before an aside such as "(about 200 bytes)"
-                    if t.kind == "word" and t.low not in _NOT_OBJECT:
+                    if t.kind == "word" and t.low not in words("not_object"):
                         noun = singular(t.low)
                         break
                 if not noun:
@@ -628,7 +622,7 @@ class Composer:
     def _share_before(self, qs: list[Q], idx: int) -> tuple[float, Optional[Q]]:
         """'one in two posts once a day', 'half of them report every minute': a share of the party."""
         for p in reversed(qs[:idx]):
-            if p.kind in ("share", "percent") and not p.used and (p.cls in ("role", "") or p.noun in _COLLECTIVE or p.cls == "op"):
+            if p.kind in ("share", "percent") and not p.used and (p.cls in ("role", "") or p.noun in words("collective") or p.cls == "op"):
                 if p.kind == "percent" and p.value >= 0.9:
                     continue
                 return p.value, p
@@ -685,10 +679,10 @@ class Composer:
                 entry = {"item": q.noun, "count": q.value * (nested["count"] if nested else 1.0), "q": [q.use()], "sent": s,
                          "formula": (f"{plain(nested['count'])} {plural(nested['item'])} × {plain(q.value)} {plural(q.noun)}" if nested else f"{plain(q.value)} {plural(q.noun)}")}
                 self.stock.append(entry)
-            elif q.kind == "share" and not q.used and q.noun and (q.noun in _COLLECTIVE or role_of(q.noun) or q.cls == "role"):
+            elif q.kind == "share" and not q.used and q.noun and (q.noun in words("collective") or role_of(q.noun) or q.cls == "role"):
                 conc = bool(_has(low, cues("time", "concurrent_cues")))
                 self.shares.append((q.noun, q.value, q, conc))
-            elif q.kind == "percent" and not q.used and q.value < 0.9 and (q.cls == "role" or q.noun in _COLLECTIVE):
+            elif q.kind == "percent" and not q.used and q.value < 0.9 and (q.cls == "role" or q.noun in words("collective")):
                 conc = bool(_has(low, cues("time", "concurrent_cues"))) or "active" in low
                 self.shares.append((q.noun, q.value, q, conc))
 
@@ -719,7 +713,7 @@ class Composer:
             if q.used:
                 continue
             if q.kind == "duration" and not q.every and q.value < DAY and _RUNS_A_DAY.search(low[q.num.start - s.start:q.num.end - s.start + 25]) \
-                    and _has(low[max(0, q.num.start - s.start - 60): q.num.start - s.start], _RUN_WORDS):
+                    and _has(low[max(0, q.num.start - s.start - 60): q.num.start - s.start], sorted(words("in_use"))):
                 # "on average a machine runs 9 hours a day": the share of the fleet that is active at a time
                 self.shares.append(("fleet", q.value / DAY, q.use(), False))
                 continue
@@ -868,7 +862,7 @@ class Composer:
     def _find_actor(self, actors: list[Actor], noun: str, prefer: tuple[str, ...] = ()) -> Optional[Actor]:
         if not actors:
             return None
-        if noun in ("fleet",) or noun in _COLLECTIVE:
+        if noun == "fleet" or noun in words("collective"):
             devices = [a for a in actors if a.role in ("device", "staff")] or actors
             return max(devices, key=lambda a: a.count or 0)
         head = noun.split()[-1] if noun else ""
@@ -888,7 +882,7 @@ class Composer:
         """Who sends a periodic report whose sender has no count of its own: the people carrying the
         app ('250,000 patients wear it; the phone app syncs every 15 minutes'), else the things counted
         in the same or the sentence before ('45,000 excavators, loaders and cranes ... each machine reports')."""
-        if r.actor_noun in _OWNED:
+        if r.actor_noun in words("carried"):
             people = [a for a in actors if a.role == "end_user" and a.count]
             if people:
                 return max(people, key=lambda a: a.count or 0)
@@ -902,8 +896,7 @@ class Composer:
             return None
         st = max(near, key=lambda x: x["count"])
         # Things that report or send are a fleet of devices; "a move every 5 seconds per game" is not.
-        reports = bool(_has(r.sent.low, ["report", "reports", "send", "sends", "transmit", "transmits", "stream", "streams", "ping",
-                                         "pings", "upload", "uploads", "sync", "syncs", "emit", "emits", "push", "pushes"]))
+        reports = bool(_has(r.sent.low, sorted(words("report_verbs"))))
         carrier = Actor(id=f"actor.{_slug(st['item'])}", noun=st["item"], role="device" if reports else "end_user",
                         count=st["count"], count_kind="fleet" if reports else "total",
                         evidence=st["sent"].evidence, span=st["q"][0].span, status="derived",
@@ -960,10 +953,10 @@ class Composer:
             if target is None:
                 writes = [w for w in workloads if w.op == "write" and w.size_bytes is None and w.evidence == q.sent.evidence]
                 target = writes[0] if writes else None
-            if target is None and (not noun or noun.split()[-1] in _FILE_WORDS):
+            if target is None and (not noun or noun.split()[-1] in words("files")):
                 # "a file is about 1 MB": the one stream that carries files, said in another sentence
                 writes = [w for w in workloads if w.op == "write" and w.size_bytes is None and w.status != "assumed"
-                          and w.name.split()[-1] in _FILE_WORDS | {"upload", "submission", "attachment"}]
+                          and w.name.split()[-1] in words("files")]
                 target = writes[0] if len(writes) == 1 else None
             if target is not None and target.size_bytes is None:
                 target.size_bytes = size
