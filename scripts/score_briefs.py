@@ -49,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
             for pid, r in results.items():
                 off = scoring.off_by_more_than_two(r)
                 flags = [k for k in ("style_ok", "languages_ok", "hosting_ok", "budget_ok") if r.get(k) is False]
-                if off or flags or r["missed"]:
-                    print(f"    {pid}: off={off} missed={r['missed']} {' '.join(flags)}")
+                gaps = {k: r[k] for k in ("missed", "bad", "entities_missed", "capabilities_missed") if r.get(k)}
+                if off or flags or gaps:
+                    print(f"    {pid}: {r['design'].style} services={r['services']} off={off} {gaps} {' '.join(flags)}")
     return 0
 
 

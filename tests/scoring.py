@@ -68,6 +68,35 @@ def clouds_named(design) -> set[str]:
     return {cloud for cloud, words in CLOUD_WORDS.items() if words.search(techs)}
 
 
+_MINOR = frozenset("a an and the of for per by to on in with from or its their as at".split())
+
+
+def stems(phrase: str) -> set[str]:
+    """The content words of a phrase, cut to five letters so that plurals and -ing forms meet."""
+    return {w[:5] for w in re.findall(r"[a-z0-9]+", phrase.lower()) if w not in _MINOR and len(w) > 1}
+
+
+def labels(design) -> list[set[str]]:
+    """The word stems of every named element a reviewer would look for a capability in:
+    services (name, context), components (name, kind, purpose's first clause), entities,
+    jobs (name, description), endpoints (path, summary) and events."""
+    out = []
+    for s in design.services:
+        out.append(stems(f"{s.name} {s.context} {s.responsibility}"))
+        out += [stems(f"{e.path} {e.summary}") for e in s.endpoints]
+        out += [stems(t) for t in [*s.publishes, *s.consumes]]
+    out += [stems(f"{c.name} {c.kind} {c.purpose}") for c in design.components]
+    out += [stems(e.name) for e in design.entities]
+    out += [stems(f"{j.name} {j.description}") for j in design.jobs]
+    return out
+
+
+def capability_present(capability: str, element_labels: list[set[str]]) -> bool:
+    """At least half of the capability's content words in one element (at least one word)."""
+    want = stems(capability)
+    return bool(want) and any(len(want & got) * 2 >= len(want) for got in element_labels)
+
+
 def scored(problem: dict) -> dict:
     """One problem through the designer: its design, core kinds hit, must_not kinds present,
     estimate/expected for every capacity figure, and the stated constraints honoured."""
@@ -86,6 +115,16 @@ def scored(problem: dict) -> dict:
         "ratios": ratios,
         "style_ok": design.style == problem.get("expected_style", design.style),
     }
+    entity_names = {e.name.replace("_", " ") for e in design.entities}
+    entity_stems = [stems(n) for n in entity_names]
+    if problem.get("entities"):
+        result["entities"] = [capability_present(e, entity_stems) for e in problem["entities"]]
+        result["entities_missed"] = [e for e, ok in zip(problem["entities"], result["entities"]) if not ok]
+    if problem.get("capabilities"):
+        found = labels(design)
+        result["capabilities"] = [capability_present(c, found) for c in problem["capabilities"]]
+        result["capabilities_missed"] = [c for c, ok in zip(problem["capabilities"], result["capabilities"]) if not ok]
+    result["services"] = len(design.services)
     stated = {language(x) for x in problem.get("languages_stated") or []}
     if stated:
         used = {language(s.language) for s in design.services}
@@ -96,12 +135,20 @@ def scored(problem: dict) -> dict:
         result["hosting_ok"] = clouds == {want} if want in CLOUD_WORDS else not clouds
     budget = problem.get("budget_usd_month")
     if budget:
-        # A budget read as traffic shows up as a rate equal to the budget spread over a period.
-        c = design.capacity
-        rates = [c.reads_per_second, c.writes_per_second]
-        spread = [budget / 2.5e6, budget / 86_400, budget]
-        result["budget_ok"] = not any(r and abs(r - s) / s < 0.01 for r in rates for s in spread)
+        result["budget_ok"] = _budget_not_traffic(design, budget)
     return result
+
+
+def _budget_not_traffic(design, budget: float) -> bool:
+    """No workload was read from the words of the budget. Where the reader found the budget, the
+    spans tell; where it did not, a rate equal to the budget spread over a period is the sign."""
+    setting = design.brief.setting("budget_per_month")
+    if setting is not None and setting.span:
+        a, b = setting.span
+        return not any(w.span and w.span[0] < b and a < w.span[1] for w in design.brief.workloads if w.status != "assumed")
+    c = design.capacity
+    spread = [budget / 2.5e6, budget / 86_400, budget]
+    return not any(r and abs(r - s) / s < 0.01 for r in (c.reads_per_second, c.writes_per_second) for s in spread)
 
 
 def recall(results: dict[str, dict]) -> float:
@@ -126,9 +173,15 @@ def summary(results: dict[str, dict]) -> dict[str, str]:
         vals = [r[key] for r in results.values() if key in r]
         return f"{sum(vals)}/{len(vals)}"
 
+    def share(key):
+        vals = [v for r in results.values() for v in r.get(key, [])]
+        return f"{sum(vals)}/{len(vals)}"
+
     hit, total = within_two(results)
     return {"briefs": str(len(results)), "capacity within x2": f"{hit}/{total}",
             "core recall": f"{recall(results):.2f}", "style": count("style_ok"),
+            "must_not absent": f"{sum(1 for r in results.values() if not r['bad'])}/{len(results)}",
+            "entities": share("entities"), "capabilities": share("capabilities"),
             "languages honoured": count("languages_ok"), "hosting honoured": count("hosting_ok"),
             "budget not traffic": count("budget_ok")}
 

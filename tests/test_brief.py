@@ -473,3 +473,17 @@ def test_every_assumed_fact_names_a_key_that_exists():
 
     hints = [r.key.split(":")[0] for r in rows(dw.brief("A members' site for 50,000 users a day.")) if r.status == "assumed"]
     assert hints and set(hints) <= set(keys())
+
+
+@pytest.mark.parametrize("text", ["A video may take an hour or two to become available after upload. 10 uploads a day.",
+                                  "Processing can take a minute or 2 once it is uploaded; we see 10 uploads a day.",
+                                  "Replies may take a day or two. We get 10 uploads a day."])
+def test_a_unit_or_two_is_a_duration_not_a_rate(text):
+    b = dw.brief(text)
+    rates = [w.avg_per_s for w in b.workloads if w.status != "assumed"]
+    assert rates and all(abs(r - 10 / 86_400) < 1e-9 for r in rates)
+
+
+@pytest.mark.parametrize("text", ["It runs in our three data centres plus GCP.", "We run two data centers and burst into AWS."])
+def test_own_data_centres_beside_a_cloud_mean_portable_self_hosted_parts(text):
+    assert dw.brief(text + " About 100 orders a day.").value("hosting") == "self_hosted"

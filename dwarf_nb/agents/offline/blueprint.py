@@ -27,6 +27,7 @@ class Context:
     name: str
     spec: dict
     evidence: str
+    because: list[str] = field(default_factory=list)  # ids of the Brief facts that call for it
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """Plans the architecture from a Profile: style, infrastructure kinds, bounded contexts and services.
 
 The rules live in `knowledge/patterns.toml` (which traits and thresholds call for which
-component kind, and the points for each style) and `knowledge/domains.toml` (bounded
-contexts: which service owns them, their entities, endpoints and events). This module
+component kind, and the points for each style); the bounded contexts come from `contexts`. This module
 evaluates them; `wiring` connects the result and `jobs` protects the background work.
 """
 
@@ -12,10 +11,10 @@ import math
 from typing import Optional
 
 from .blueprint import Context, Plan, PlannedService
+from .contexts import find_contexts
 from .jobs import give_idle_workers_work, plan_jobs
-from .knowledge import find_phrase, load
+from .knowledge import load
 from .profile import Profile
-from .reader.text import sentence_at
 from .wiring import wire
 
 
@@ -64,17 +63,6 @@ def _human(x: float) -> str:
     if x >= 1e4:
         return f"{x / 1e3:.3g}k"
     return f"{x:.3g}"
-
-
-def find_contexts(profile: Profile) -> list[Context]:
-    """The bounded contexts the text talks about, in knowledge-file order."""
-    low = profile.text.lower()
-    found = []
-    for name, spec in load("domains")["context"].items():
-        m = find_phrase(spec["keywords"], low)
-        if m or spec.get("always"):
-            found.append(Context(name, spec, sentence_at(profile.text, m.start()).evidence if m else "every system has users"))
-    return found
 
 
 def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> dict[str, str]:
@@ -161,6 +149,10 @@ def _services(p: Plan, profile: Profile, instances: int) -> None:
                                  instances=instances if kind == "api" else max(2, instances // 2))
             svc.responsibility = f"Owns {', '.join(c.name for c in ctxs)}" + (" and runs that background work." if kind == "worker" else ".")
             p.services.append(svc)
+        if not any(s.kind == "api" for s in p.services):
+            # A text that names nothing the system manages still gets an API to start from.
+            p.services.insert(0, PlannedService("api", "api", [], "crud", instances=instances,
+                                                responsibility="The API; the text names nothing it manages yet."))
         if needs_worker and not any(s.kind == "worker" for s in p.services):
             p.services.append(PlannedService("worker", "worker", [], "worker", responsibility="Background jobs off the request path.", instances=2))
     if profile.has("scheduled"):

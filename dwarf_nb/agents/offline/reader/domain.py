@@ -3,8 +3,12 @@
 A word is taken as a domain noun where English puts nouns: after a determiner, a
 possessive or a number ("each loan", "their courts", "3 warehouses"), in a list after a
 verb ("members borrow books, DVDs and tools"), or as the object of a known verb. Words
-that name no domain (system, time, team, units, languages, ...) are in
-`knowledge/domain.toml`. The nouns are ranked by how often the text uses them.
+that name no domain (system, time, team, units, languages, ...) and common verbs and
+adjectives are in `knowledge/domain.toml`. Where English puts verbs, a word is not taken:
+after a pronoun ("we run", "it goes"), before an object ("maintain it", "keep the log"),
+or as a past participle ("hosted", "capped"). Capitalised words inside a sentence are
+names of places and products (Wales, Stripe), not what the system manages. The nouns are
+ranked by how often the text uses them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from .text import Sentence
 _DET = frozenset("a an the each every their our its his her your my any per some all this that these those which whose no several many multiple new existing".split())
 _ADJ_ENDINGS = ("al", "ive", "ous", "ful", "able", "ible", "ic", "less", "ary", "ish", "ent", "ant")
 _LIST_GLUE = frozenset({",", "and", "or", "/", "&"})
+_SUBJECTS = frozenset("we they it i you he she who which that there one".split())
+_OBJECTS = frozenset("the a an it them their our this these those his her its us me him your my".split())
 
 
 @cache
@@ -31,10 +37,28 @@ def _generic() -> frozenset:
     return frozenset(g)
 
 
+@cache
+def _not_nouns() -> frozenset:
+    return frozenset(load("domain")["not_nouns"])
+
+
+def _verb_like(word: str) -> bool:
+    """A common verb or adjective in any of its forms ('comes', 'kept', 'running')."""
+    nn = _not_nouns()
+    if word in nn:
+        return True
+    for end, add in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(end) and word[: -len(end)] + add in nn:
+            return True
+    return False
+
+
 def _nounish(word: str) -> bool:
     if not word.isalpha() or len(word) < 3:
         return False
-    if word.endswith("ly") or word in _generic():
+    if word.endswith("ly") or word in _generic() or _verb_like(word):
+        return False
+    if word.endswith("ed") and not word.endswith("eed") and len(word) > 4:
         return False
     if word.endswith(_ADJ_ENDINGS) and not word.endswith(("ment", "ant", "ent")) and len(word) > 5:
         return False
@@ -55,12 +79,17 @@ def read_domain(sentences: list[Sentence], limit: int = 16) -> list[Term]:
             if t.kind != "word":
                 continue
             low = t.low
+            if k and t.text[:1].isupper():
+                continue
             prev = toks[k - 1] if k else None
+            nxt = toks[k + 1] if k + 1 < n else None
             after_det = prev is not None and (prev.low in _DET or prev.kind == "num" or prev.low.endswith("'s"))
             in_list = prev is not None and prev.low in _LIST_GLUE and k >= 2 and toks[k - 2].lemma in seen_here
             base = verb_base(low)
             plural_noun = low.endswith("s") and not low.endswith("ss") and base is None
             if not (after_det or in_list or plural_noun):
+                continue
+            if not after_det and ((prev is not None and prev.low in _SUBJECTS) or (nxt is not None and nxt.low in _OBJECTS)):
                 continue
             # skip to the head of "book copies", "repair jobs": the last noun-like word
             j = k

@@ -19,7 +19,7 @@ from .text import Sentence
 
 
 # A negation just before a cue, in the same clause, rules the need out.
-_NEGATED = re.compile(r"(?:^|[^a-z])(?:no|not|without|never|nor|neither|skip|don['’]t|do not|doesn['’]t|does not|isn['’]t|"
+_NEGATED = re.compile(r"(?:^|[^a-z])(?:no|not|without|never|nor|neither|nobody|no one|no-one|skip|don['’]t|do not|doesn['’]t|does not|isn['’]t|"
                       r"is not|aren['’]t|are not|won['’]t|will not|no need for|nothing like)\s+(?:[a-z-]+\s+){0,3}$")
 
 

@@ -311,6 +311,11 @@ def quantities(s: Sentence) -> list[Q]:
         k = num.j
         if num.form in ("count", "times", "money"):
             table, factor, used = _unit_at(toks, k) if num.form == "count" else ("", 0.0, 0)
+            if num.form == "count" and table == "" and before == "or" and num.i >= 2:
+                # "an hour or two", "a day or 2": the number counts the unit before "or".
+                unit, unit_factor, _ = _unit_at(toks, num.i - 2)
+                if unit == "seconds":
+                    table, factor, used = unit, unit_factor, 0
             if table == "bytes":
                 q.kind, q.value, q.unit = "size", num.value * factor, "B"
                 k += used
