@@ -32,7 +32,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
             decisions.append(decision)
         components.append(Component(name=c["name"], kind=c["kind"], technology=tech, purpose=c["purpose"],
                                     replica_of=c.get("replica_of"), public=c.get("public", False),
-                                    shared=c.get("shared", False)))
+                                    shared=c.get("shared", False), because=c.get("because", [])))
 
     services: list[Service] = []
     owners = []
@@ -47,7 +47,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
         services.append(Service(name=s.name, kind=s.kind, responsibility=s.responsibility, language=language,
                                 framework=framework, api_style=s.api_style if s.kind == "api" else "none",
                                 context=", ".join(c.name for c in s.contexts) or s.kind, public=s.public,
-                                instances=s.instances, publishes=s.publishes, consumes=s.consumes))
+                                instances=s.instances, publishes=s.publishes, consumes=s.consumes, because=s.because))
     entities = entities_for(owners)
     known = {e.name for e in entities}
     for svc, planned in zip(services, p.services):

@@ -45,6 +45,7 @@ class PlannedService:
     consumes: list[str] = field(default_factory=list)
     instances: int = 1
     responsibility: str = ""
+    because: list[str] = field(default_factory=list)  # ids of the Brief facts that call for it
 
 
 @dataclass
@@ -61,3 +62,4 @@ class Plan:
     jobs: list[dict] = field(default_factory=list)
     tiny: bool = False
     availability: float = 0.999
+    kind_because: dict[str, list[str]] = field(default_factory=dict)  # component kind -> fact ids

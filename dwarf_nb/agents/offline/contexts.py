@@ -2,9 +2,10 @@
 
 Two sources, each context citing the Brief facts behind it (`because`):
 
-- contexts of `knowledge/domains.toml`. One with `needs` is present when the Brief holds one
-  of those needs; one without is present when a keyword of it is in a sentence that some
-  Brief fact was read from, and cites those facts. A context nothing in the Brief speaks for
+- contexts of `knowledge/domains.toml`. One with `needs`, `traits` or `settings` is present
+  when the Brief holds one of those needs, the planner's profile one of those traits, or the
+  text states one of those settings; one without is present when a keyword of it is in a
+  sentence that some Brief fact was read from, and cites those facts. A context nothing in the Brief speaks for
   is never added.
 - contexts formed from the Brief's domain nouns that no knowledge context owns: each noun
   becomes an entity, and nouns mentioned together share a context named for the first.
@@ -60,10 +61,10 @@ def knowledge_contexts(profile: Profile) -> list[Context]:
     low = profile.text.lower()
     found = []
     for name, spec in load("domains")["context"].items():
-        if spec.get("needs"):
-            hit = [needs[n] for n in spec["needs"] if n in needs]
-            if hit:
-                found.append(Context(name, _copy(spec), hit[0].evidence, [h.id for h in hit]))
+        if any(k in spec for k in ("needs", "traits", "settings")):
+            why = _called_for(spec, profile, needs)
+            if why:
+                found.append(Context(name, _copy(spec), why[0], why[1]))
             continue
         m = find_phrase(spec["keywords"], low)
         if m is None:
@@ -73,6 +74,21 @@ def knowledge_contexts(profile: Profile) -> list[Context]:
         if ids:
             found.append(Context(name, _copy(spec), evidence, ids[:3]))
     return found
+
+
+def _called_for(spec: dict, profile: Profile, needs: dict) -> tuple[str, list[str]] | None:
+    """(evidence, fact ids) when a need, a trait or a stated setting the context lists is in the Brief."""
+    hit = [needs[n] for n in spec.get("needs", []) if n in needs]
+    if hit:
+        return hit[0].evidence, [h.id for h in hit]
+    traits = [t for t in spec.get("traits", []) if profile.has(t)]
+    if traits and profile.cite(*traits):
+        return profile.traits[traits[0]], profile.cite(*traits)
+    for name in spec.get("settings", []):
+        s = profile.brief.setting(name)
+        if s is not None and s.status != "assumed":
+            return s.evidence, [s.id]
+    return None
 
 
 def _owned_nouns(contexts: list[Context]) -> set[str]:
@@ -105,7 +121,7 @@ def _take_the_texts_names(found: list[Context], terms: list[Term]) -> None:
 
 
 def _keep(t: Term, rank: int, d: dict) -> bool:
-    if t.noun in _read_nouns():
+    if t.noun in _read_nouns() and t.mentions < d["min_mentions"]:
         return False
     return t.status == "set" or t.mentions >= d["min_mentions"] or bool(t.actions) or rank < d["top_ranked"]
 

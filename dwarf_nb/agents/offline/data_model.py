@@ -1,6 +1,7 @@
 """Entities and endpoints from the bounded contexts in `knowledge/domains.toml`.
 
-An entity line reads "name: field type [pk] [ref=entity.field] [null] [unique] [index], ...".
+An entity line reads "name: field type [pk] [ref=entity.field] [null] [unique] [index], ...";
+an endpoint line "METHOD /path [entity] [| summary]".
 Entities go to the service that owns their context and to the store that service uses
 for that context; references are kept only inside one store (across services a
 reference is an id, not a foreign key).
@@ -55,10 +56,12 @@ def crud_endpoints(entity: str) -> list[Endpoint]:
 
 
 def extra_endpoint(line: str, known: set[str]) -> Endpoint:
-    """'POST /orders/{id}/cancel order' -> an Endpoint (entity kept only when it exists)."""
-    words = line.split()
+    """'POST /orders/{id}/cancel order | Cancel an order' -> an Endpoint (entity kept only when
+    it exists; without a summary after '|', one is made from the path)."""
+    head, _, said = line.partition("|")
+    words = head.split()
     entity = words[2] if len(words) > 2 and words[2] in known else None
-    summary = f"{words[0].title()} {words[1].strip('/').replace('/', ' ').replace('{id}', 'one')}"
+    summary = said.strip() or f"{words[0].title()} {words[1].strip('/').replace('/', ' ').replace('{id}', 'one')}"
     return Endpoint(method=words[0], path=words[1], summary=summary, entity=entity)
 
 
@@ -81,7 +84,7 @@ def entities_for(contexts_by_service: list[tuple[str, list, dict[str, str]]]) ->
                     # Metadata about files and events stays queryable in the relational store.
                     store = stores["relational_db"]
                 seen.add(name)
-                out.append(Entity(name=name, fields=fields, owner=service, store=store))
+                out.append(Entity(name=name, fields=fields, owner=service, store=store, because=list(ctx.because)))
     by_name = {e.name: e for e in out}
     for e in out:
         for f in e.fields:

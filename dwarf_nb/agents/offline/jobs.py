@@ -29,9 +29,9 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
     scheduler = next((s for s in p.services if s.kind == "scheduler"), None)
     if scheduler is None:
         return
+    runners: list[str] = _pattern_jobs(p)
     low = profile.text.lower()
     cancel = load("patterns")["traits"]["scheduled"]["not_followed"]
-    runners: list[str] = []
     described: set[str] = set()
     for phrase, cron in load("patterns")["schedules"].items():
         m = find_phrase([phrase], low, cancel)
@@ -59,6 +59,24 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
             _edge(p, broker, runner, "amqp", "async", label="scheduled triggers")
         else:
             _edge(p, scheduler.name, runner, "http", "async" if kind == "worker" else "sync", label="scheduled triggers")
+
+
+def _pattern_jobs(p: Plan) -> list[str]:
+    """The timed jobs pattern contexts declare ("name | cron | what it does"), run by the
+    service that holds the context (the worker in a monolith); returns their runners."""
+    runners: list[str] = []
+    workers = [s for s in p.services if s.kind == "worker"]
+    for s in p.services:
+        for c in s.contexts:
+            for line in c.spec.get("jobs", []):
+                name, cron, what = (part.strip() for part in line.split("|", 2))
+                runner = workers[0] if p.style == "modular_monolith" and workers else s
+                if not any(j["name"] == name for j in p.jobs):
+                    p.jobs.append({"name": name, "trigger": f"cron: {cron}", "service": runner.name, "retries": 3,
+                                   "dead_letter": f"jobs.{name}.dlq", "description": what, "because": list(c.because)})
+                    if runner.name not in runners:
+                        runners.append(runner.name)
+    return runners
 
 
 def give_idle_workers_work(p: Plan) -> None:

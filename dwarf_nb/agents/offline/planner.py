@@ -13,6 +13,7 @@ from typing import Optional
 from .blueprint import Context, Plan, PlannedService
 from .contexts import find_contexts
 from .jobs import give_idle_workers_work, plan_jobs
+from .justify import justify
 from .knowledge import load
 from .profile import Profile
 from .wiring import wire
@@ -65,10 +66,11 @@ def _human(x: float) -> str:
     return f"{x:.3g}"
 
 
-def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> dict[str, str]:
-    """Component kind -> why the design needs it."""
+def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Component kind -> why the design needs it, and kind -> the Brief facts behind that."""
     numbers = profile.numbers()
     kinds: dict[str, str] = {}
+    because: dict[str, list[str]] = {}
     for rule in load("patterns")["component"]:
         if rule["kind"] in kinds:
             continue
@@ -77,10 +79,29 @@ def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> di
         if _fits(rule, profile, numbers, style):
             evidence = next((profile.traits[t] for t in rule.get("any_traits", []) if t in profile.traits), "")
             kinds[rule["kind"]] = rule["reason"] + (f" (\"{evidence}\")" if evidence else "")
+            because[rule["kind"]] = rule_because(rule, profile)
     if tiny:
         for heavy in ("message_broker", "wide_column_db", "read_replica", "api_gateway", "analytics"):
             kinds.pop(heavy, None)
-    return kinds
+    return kinds, because
+
+
+def rule_because(rule: dict, profile: Profile) -> list[str]:
+    """The facts a rule fired on: those behind its traits, then those behind the figures its
+    thresholds test (the load for rates, the data for storage, the settings for team and style)."""
+    ids = profile.cite(*[t for t in rule.get("any_traits", []) if profile.has(t)])
+    tested = {k[4:] for k in rule if k.startswith(("min_", "max_"))}
+    if tested & {"peak_rps", "avg_rps", "reads", "writes", "peak_writes", "read_share", "instances", "concurrent", "ingest_mb_s"}:
+        ids += profile.load_facts()
+    if tested & {"storage_gb_total", "storage_gb_month"}:
+        ids += [d.id for d in profile.brief.data][:3]
+    for name in ("team", "squads", "availability"):
+        s = profile.brief.setting(name)
+        if s is not None and (name in tested or (name == "availability" and "instances" in tested)):
+            ids.append(s.id)
+    if rule.get("styles") and not ids:
+        ids += profile.style_facts()
+    return list(dict.fromkeys(ids))
 
 
 def plan(profile: Profile) -> Plan:
@@ -90,13 +111,15 @@ def plan(profile: Profile) -> Plan:
     tiny = f.peak_rps < 10 and f.storage_gb_total < 100 and (profile.team or 0) <= 5
     availability = profile.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
     instances = max(2 if availability >= 0.999 else 1, math.ceil(f.peak_rps / 1500))
-    kinds = choose_kinds(profile, style, tiny, instances)
+    kinds, kind_because = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)
-    p = Plan(style=style, style_points=points, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability)
+    p = Plan(style=style, style_points=points, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
+             kind_because=kind_because)
     _services(p, profile, instances)
     wire(p, profile)
     plan_jobs(p, profile)
     give_idle_workers_work(p)
+    justify(p, profile)
     return p
 
 
@@ -107,8 +130,9 @@ def _async_work(profile: Profile, contexts: list[Context]) -> bool:
 
 
 def _services(p: Plan, profile: Profile, instances: int) -> None:
-    api_contexts = [c for c in p.contexts if c.spec.get("kind", "api") == "api"]
-    worker_contexts = [c for c in p.contexts if c.spec.get("kind") == "worker"]
+    own = [c for c in p.contexts if not c.spec.get("attach")]
+    api_contexts = [c for c in own if c.spec.get("kind", "api") == "api"]
+    worker_contexts = [c for c in own if c.spec.get("kind") == "worker"]
     # Even a tiny app sends its emails and renders its files off the request path.
     needs_worker = _async_work(profile, p.contexts)
     if p.style == "modular_monolith":
@@ -126,7 +150,7 @@ def _services(p: Plan, profile: Profile, instances: int) -> None:
             app.contexts = app.contexts + worker_contexts
     else:
         groups: dict[str, list[Context]] = {}
-        for c in p.contexts:
+        for c in own:
             groups.setdefault(c.spec["service"], []).append(c)
         # About one service per four engineers; background workers are counted apart.
         limit = max(4, min(9, (profile.team or 20) // 4))
@@ -155,10 +179,28 @@ def _services(p: Plan, profile: Profile, instances: int) -> None:
                                                 responsibility="The API; the text names nothing it manages yet."))
         if needs_worker and not any(s.kind == "worker" for s in p.services):
             p.services.append(PlannedService("worker", "worker", [], "worker", responsibility="Background jobs off the request path.", instances=2))
-    if profile.has("scheduled"):
+    _attach(p)
+    timed = [c for c in p.contexts if c.spec.get("jobs")]
+    if profile.has("scheduled") or timed:
         sch = PlannedService("scheduler", "scheduler", [], "worker", api_style="none")
-        sch.responsibility = "Triggers time-based work (" + profile.traits["scheduled"][:80] + ")."
+        said = profile.traits["scheduled"][:80] if profile.has("scheduled") else ", ".join(c.name.replace("_", " ") for c in timed)
+        sch.responsibility = f"Triggers time-based work ({said})."
         p.services.append(sch)
+
+
+def _attach(p: Plan) -> None:
+    """Pattern contexts that are duties of a service, not services: each joins the service
+    holding a context it names as `near`, else the worker (for background work), else the
+    main API, and its `duty` is added to that service's responsibility."""
+    apis = [s for s in p.services if s.kind == "api"]
+    workers = [s for s in p.services if s.kind == "worker"]
+    for c in (c for c in p.contexts if c.spec.get("attach")):
+        near = [s for n in c.spec.get("near", []) for s in p.services if any(x.name == n for x in s.contexts)]
+        background = workers if c.spec.get("kind") == "worker" else []
+        target = (near or background or apis or p.services)[0]
+        target.contexts.append(c)
+        if c.spec.get("duty"):
+            target.responsibility = target.responsibility.rstrip() + " " + c.spec["duty"][:1].upper() + c.spec["duty"][1:].rstrip(".") + "."
 
 
 def _merge_target(ctxs: list[Context], keep: list[str], groups: dict[str, list[Context]], worker: bool) -> str:

@@ -61,6 +61,16 @@ class Profile:
             out += [i for i in self.because.get(t, []) if i not in out]
         return out
 
+    def load_facts(self) -> list[str]:
+        """The workloads the capacity figures come from: those the text states, else the assumed ones."""
+        stated = [w.id for w in self.brief.workloads if w.status != "assumed"]
+        return stated or [w.id for w in self.brief.workloads]
+
+    def style_facts(self) -> list[str]:
+        """The facts the style rests on: the team, its squads, then the load."""
+        ids = [s.id for s in (self.brief.setting("team"), self.brief.setting("squads")) if s is not None]
+        return ids or self.load_facts()
+
     def numbers(self) -> dict[str, float]:
         """The figures thresholds in the knowledge files refer to."""
         c = self.capacity

@@ -22,7 +22,7 @@ from .lexicon import data, singular, verb_base
 from .text import Sentence
 
 _DET = frozenset("a an the each every their our its his her your my any per some all this that these those which whose no several many multiple new existing".split())
-_ADJ_ENDINGS = ("al", "ive", "ous", "ful", "able", "ible", "ic", "less", "ary", "ish", "ent", "ant")
+_ADJ_ENDINGS = ("al", "ive", "ous", "ful", "able", "ible", "ic", "less", "ish", "ent", "ant")
 _LIST_GLUE = frozenset({",", "and", "or", "/", "&"})
 _SUBJECTS = frozenset("we they it i you he she who which that there one".split())
 _OBJECTS = frozenset("the a an it them their our this these those his her its us me him your my".split())
@@ -86,7 +86,11 @@ def read_domain(sentences: list[Sentence], limit: int = 16) -> list[Term]:
             after_det = prev is not None and (prev.low in _DET or prev.kind == "num" or prev.low.endswith("'s"))
             in_list = prev is not None and prev.low in _LIST_GLUE and k >= 2 and toks[k - 2].lemma in seen_here
             base = verb_base(low)
-            plural_noun = low.endswith("s") and not low.endswith("ss") and base is None
+            plural = low.endswith("s") and not low.endswith("ss")
+            # A plural right after a verb is its object ("lends books", "renew loans"), even when
+            # the word is a verb too.
+            after_verb = prev is not None and prev.kind == "word" and verb_base(prev.low) is not None
+            plural_noun = plural and (base is None or after_verb)
             if not (after_det or in_list or plural_noun):
                 continue
             if not after_det and ((prev is not None and prev.low in _SUBJECTS) or (nxt is not None and nxt.low in _OBJECTS)):
