@@ -61,7 +61,7 @@ def knowledge_contexts(profile: Profile) -> list[Context]:
     low = profile.text.lower()
     found = []
     for name, spec in load("domains")["context"].items():
-        if any(k in spec for k in ("needs", "traits", "settings")):
+        if any(k in spec for k in ("needs", "traits", "settings", "data")):
             why = _called_for(spec, profile, needs)
             if why:
                 found.append(Context(name, _copy(spec), why[0], why[1]))
@@ -88,6 +88,10 @@ def _called_for(spec: dict, profile: Profile, needs: dict) -> tuple[str, list[st
         s = profile.brief.setting(name)
         if s is not None and s.status != "assumed":
             return s.evidence, [s.id]
+    for name in spec.get("data", []):
+        item = next((d for d in profile.brief.data if getattr(d, name, None) and d.status != "assumed"), None)
+        if item is not None:
+            return item.evidence, [item.id]
     return None
 
 

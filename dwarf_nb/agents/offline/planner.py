@@ -191,7 +191,7 @@ def _services(p: Plan, profile: Profile, instances: int) -> None:
 def _attach(p: Plan) -> None:
     """Pattern contexts that are duties of a service, not services: each joins the service
     holding a context it names as `near`, else the worker (for background work), else the
-    main API, and its `duty` is added to that service's responsibility."""
+    main API. Every context's `duty` is then added to its service's responsibility."""
     apis = [s for s in p.services if s.kind == "api"]
     workers = [s for s in p.services if s.kind == "worker"]
     for c in (c for c in p.contexts if c.spec.get("attach")):
@@ -199,8 +199,10 @@ def _attach(p: Plan) -> None:
         background = workers if c.spec.get("kind") == "worker" else []
         target = (near or background or apis or p.services)[0]
         target.contexts.append(c)
-        if c.spec.get("duty"):
-            target.responsibility = target.responsibility.rstrip() + " " + c.spec["duty"][:1].upper() + c.spec["duty"][1:].rstrip(".") + "."
+    for s in p.services:
+        for c in s.contexts:
+            if c.spec.get("duty"):
+                s.responsibility = s.responsibility.rstrip() + " " + c.spec["duty"][:1].upper() + c.spec["duty"][1:].rstrip(".") + "."
 
 
 def _merge_target(ctxs: list[Context], keep: list[str], groups: dict[str, list[Context]], worker: bool) -> str:
