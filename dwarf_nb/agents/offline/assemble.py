@@ -13,7 +13,7 @@ from .profile import Profile
 
 def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
     """The finished Design."""
-    decisions = [style_decision(profile, p.style, p.style_points)]
+    decisions = [style_decision(profile, p.style, p.style_points, p.style_scores)]
     assumptions: list[str] = []
     if profile.platform == "neutral":
         assumptions.append("No cloud or hosting is named: open-source technologies are named, each with its managed equivalent on AWS, GCP and Azure.")

@@ -53,7 +53,8 @@ class Plan:
     """Style, infrastructure kinds, services, components, edges and jobs, as plain data."""
 
     style: str
-    style_points: dict[str, list[tuple[int, str, str]]]
+    style_points: dict[str, list[tuple[int, str, str]]]  # style -> (weight, criterion, reason)
+    style_scores: dict[str, dict[str, float]]  # style -> criterion -> 1..5
     kinds: dict[str, str]  # component kind -> reason
     contexts: list[Context]
     services: list[PlannedService] = field(default_factory=list)

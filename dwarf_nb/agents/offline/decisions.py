@@ -13,7 +13,6 @@ from typing import Optional
 from ...design import Decision, Option
 from .blueprint import PlannedService
 from .knowledge import load
-from .planner import style_scores
 from .profile import Profile
 
 PLATFORM_DRIVER = {"aws": "{cloud} is the platform: its managed offering is used",
@@ -42,23 +41,25 @@ def _pick(options: list[Option], weights: dict[str, float]) -> str:
     return best
 
 
-def style_decision(profile: Profile, style: str, points: dict) -> Decision:
+def style_decision(profile: Profile, style: str, points: dict, scores: dict) -> Decision:
+    """The style decision as the plan made it: both styles scored on every criterion, the
+    design's style chosen, its strongest reasons as drivers."""
     weights = dict(load("patterns")["style"]["weights"])
-    scores = style_scores(points)
     options = [Option(name=s, scores=scores[s], note="; ".join(w for _, _, w in points[s])) for s in ("modular_monolith", "microservices")]
-    chosen = _pick(options, weights)
-    drivers = [w for _, _, w in points[chosen]] or ["no strong driver either way: the simpler style wins"]
-    other = "microservices" if chosen == "modular_monolith" else "modular_monolith"
+    ranked = sorted(points[style], key=lambda r: -r[0] * weights.get(r[1], 0))
+    drivers = [w for _, _, w in ranked] or ["no strong driver either way: the simpler style wins"]
+    other = "microservices" if style == "modular_monolith" else "modular_monolith"
     consequences = (
         ["One codebase and one deployment; modules keep clear boundaries so a part can be split out later.",
          "Scale by running more identical instances; background work runs in a separate worker process."]
-        if chosen == "modular_monolith" else
+        if style == "modular_monolith" else
         ["Each service owns its data and deploys on its own; cross-service work goes through events.",
          "Needs a gateway, service discovery, tracing and per-service pipelines from day one."]
     )
+    rejected = next(o for o in options if o.name == other)
     return Decision(title="Architecture style", topic="style", subject="system", context=f"Team: {profile.team_evidence or 'not stated'}",
-                    drivers=drivers, weights=weights, options=options, chosen=chosen,
-                    consequences=consequences + [f"Rejected {other.replace('_', ' ')}: {options[1 if chosen == options[0].name else 0].note or 'fewer reasons in its favour'}."])
+                    drivers=drivers, weights=weights, options=options, chosen=style,
+                    consequences=consequences + [f"Rejected {other.replace('_', ' ')}: {rejected.note or 'fewer reasons in its favour'}."])
 
 
 def service_role(service: PlannedService) -> str:

@@ -34,28 +34,36 @@ def _fits(rule: dict, profile: Profile, numbers: dict[str, float], style: Option
     return True
 
 
-def choose_style(profile: Profile) -> tuple[str, dict[str, list[tuple[int, str, str]]]]:
-    """The style the weighted matrix prefers, and the points behind it (points, criterion, reason)."""
+STYLES = ("modular_monolith", "microservices")
+
+
+def choose_style(profile: Profile) -> tuple[str, dict[str, dict[str, float]], dict[str, list[tuple[int, str, str]]]]:
+    """The style the weighted matrix prefers, each style's 1-5 score on every criterion, and
+    the reasons behind them (weight of the reason, criterion, words) per style."""
     numbers = profile.numbers()
-    rules = load("patterns")["style"]
-    points: dict[str, list[tuple[int, str, str]]] = {"modular_monolith": [], "microservices": []}
-    for rule in rules["point"]:
-        if profile.team is None and any(k in rule for k in ("min_team", "max_team")):
+    cfg = load("patterns")["style"]
+    scores = {st: {c: float(cfg["base"][st].get(c, 3)) for c in cfg["weights"]} for st in STYLES}
+    reasons: dict[str, list[tuple[int, str, str]]] = {st: [] for st in STYLES}
+    words = {k: _human(v) for k, v in numbers.items()}
+    for criterion, figure in (("team", "team"), ("scale", "peak_rps")):
+        if criterion == "team" and profile.team is None:
             continue
+        band = next(b for b in cfg[criterion] if numbers[figure] <= b["upto"])
+        for st in STYLES:
+            scores[st][criterion] = float(band["scores"][st])
+        lead = max(STYLES, key=lambda st: band["scores"][st])
+        gap = band["scores"][lead] - min(band["scores"].values())
+        if gap:
+            reasons[lead].append((gap, criterion, band["why"].format(**words)))
+    for rule in cfg["point"]:
         if _fits(rule, profile, numbers, None):
-            why = rule["why"].format(**{k: _human(v) for k, v in numbers.items()})
-            points[rule["style"]].append((rule["points"], rule["criterion"], why))
-    weights = rules["weights"]
-    weighted = {k: sum(weights[c] * v for c, v in style_scores(points)[k].items()) for k in points}
-    style = "microservices" if weighted["microservices"] > weighted["modular_monolith"] else "modular_monolith"
-    return style, points
-
-
-def style_scores(points: dict[str, list[tuple[int, str, str]]]) -> dict[str, dict[str, float]]:
-    """Each style's 1-5 score per criterion: 1 plus the points it earned there, capped at 5."""
-    criteria = load("patterns")["style"]["weights"]
-    return {style: {c: float(min(5, 1 + sum(p for p, crit, _ in got if crit == c))) for c in criteria}
-            for style, got in points.items()}
+            st, c = rule["style"], rule["criterion"]
+            scores[st][c] = float(min(5, max(1, scores[st][c] + rule["points"])))
+            if rule["points"] > 0:
+                reasons[st].append((rule["points"], c, rule["why"].format(**words)))
+    weighted = {st: sum(cfg["weights"][c] * v for c, v in scores[st].items()) for st in STYLES}
+    style = "microservices" if weighted["microservices"] > weighted["modular_monolith"] + 1e-9 else "modular_monolith"
+    return style, scores, reasons
 
 
 def _human(x: float) -> str:
@@ -107,13 +115,13 @@ def rule_because(rule: dict, profile: Profile) -> list[str]:
 def plan(profile: Profile) -> Plan:
     """The whole plan (see the module docstring)."""
     f = profile.capacity
-    style, points = choose_style(profile)
+    style, scores, points = choose_style(profile)
     tiny = f.peak_rps < 10 and f.storage_gb_total < 100 and (profile.team or 0) <= 5
     availability = profile.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
     instances = max(2 if availability >= 0.999 else 1, math.ceil(f.peak_rps / 1500))
     kinds, kind_because = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)
-    p = Plan(style=style, style_points=points, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
+    p = Plan(style=style, style_points=points, style_scores=scores, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
              kind_because=kind_because)
     _services(p, profile, instances)
     wire(p, profile)

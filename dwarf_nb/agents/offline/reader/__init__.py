@@ -38,13 +38,25 @@ from .workloads import DAY, MONTH, compose
 _DIGITISH = frozenset("0123456789")
 
 
+def _once(found) -> tuple[list, list]:
+    """The sentences to read, and the repeats of earlier ones: a sentence pasted twice states
+    its facts once, so its numbers are not counted again."""
+    seen: set[str] = set()
+    once, repeats = [], []
+    for s in found:
+        key = " ".join(s.text.lower().split())
+        (repeats if key in seen and len(key) > 20 else once).append(s)
+        seen.add(key)
+    return once, repeats
+
+
 def read_brief(text: str, facts: Any = None) -> Brief:
     """Everything the offline reader understands of `text`, with the user's facts on top."""
     front, body_start = split_front_matter(text)
     given = check({**front, **(check(facts).model_dump(exclude_none=True) if facts is not None else {})}) if (front or facts) else Facts()
     # The front matter is blanked, not cut, so offsets still point into the text as written.
     prose = " " * body_start + text[body_start:]
-    sents = list(sentences(prose))
+    sents, repeats = _once(sentences(prose))
     qs = {s.index: quantities(s) for s in sents}
     load_, pending = compose(sents, qs)
     team = read_team(sents, qs, prose)
@@ -68,6 +80,8 @@ def read_brief(text: str, facts: Any = None) -> Brief:
     _apply(brief, given)
     _defaults(brief, load_, pending)
     brief.unused = [Unused(text=q.text, span=q.span, why=q.why or _why(q)) for s in sents for q in qs[s.index] if not q.used]
+    brief.unused += [Unused(text=q.text, span=q.span, why="the same sentence appears earlier in the text and is read once")
+                     for s in repeats for q in quantities(s)]
     # A number a stage consumed without keeping a fact for it is still shown, never silently lost.
     covered = bytearray(len(text) + 1)
     for a, b in [f.span for f in brief.facts() if f.span] + [u.span for u in brief.unused]:
