@@ -462,6 +462,32 @@ def test_dw10_missing_technology_purpose_or_connection_is_info():
     assert "no connection" in found["DW10@orphan"].message
 
 
+# -- DW12 parts without a reason -------------------------------------------------------------
+
+
+def _with_brief(data: dict) -> dict:
+    data["brief"] = {"needs": [{"id": "need.keyword_search", "name": "keyword_search", "evidence": "search by title"}]}
+    for part in [*data["services"], *data["components"], *data.get("jobs", [])]:
+        part["because"] = ["need.keyword_search"]
+    return data
+
+
+def test_dw12_a_part_that_cites_nothing_or_an_unknown_fact_is_flagged():
+    data = _with_brief(base())
+    data["components"][-1]["because"] = []
+    data["services"][0]["because"] = ["need.teleportation"]
+    found = {f.target: f for f in only(data, "DW12")}
+    assert set(found) == {data["components"][-1]["name"], data["services"][0]["name"]}
+    assert "no fact of the brief" in found[data["components"][-1]["name"]].message
+    assert "facts the brief does not hold" in found[data["services"][0]["name"]].message
+    assert all(f.severity == "info" for f in found.values())
+
+
+def test_dw12_is_quiet_when_every_part_cites_a_fact_and_for_designs_without_a_brief():
+    assert only(_with_brief(base()), "DW12") == []
+    assert only(base(), "DW12") == []
+
+
 # -- DW11 over-engineering -------------------------------------------------------------------
 
 
@@ -611,7 +637,7 @@ def test_clean_design_renders_a_clear_pass_everywhere():
 
 def test_catalog_has_every_rule_with_its_words():
     catalog = {rule.id: rule for rule in rules()}
-    assert set(catalog) == set(_CHECKS) == {f"DW{i:02d}" for i in range(1, 12)}
+    assert set(catalog) == set(_CHECKS) == {f"DW{i:02d}" for i in range(1, 13)}
     for rule in catalog.values():
         assert rule.severity in ("error", "warning", "info")
         assert rule.title and rule.rationale.endswith(".") and rule.fix

@@ -183,6 +183,9 @@ def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
     notes = {
         "brief": offline.brief.model_dump(mode="json", exclude_defaults=True),
         "capacity": offline.capacity.model_dump(mode="json"),
+        # The workload patterns the offline rules found, each part with the facts behind it.
+        "patterns": [{"part": x.name, "kind": getattr(x, "kind", "job"), "because": x.because}
+                     for x in [*offline.services, *offline.components, *offline.jobs] if x.because],
     }
     naming = f'Name the design "{name}".' if name else "Give the design a short slug name."
     return (
@@ -191,7 +194,9 @@ def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
         "An offline reader turned them into the Brief below: facts with their evidence and a status "
         "(stated, derived with its formula, assumed with why, or set by the user). Return your own corrected "
         "Brief in the design's `brief` field: fix what the reader got wrong, add what it missed, keep every fact "
-        "whose status is \"set\" exactly as it is, and size the design from your Brief."
+        "whose status is \"set\" exactly as it is, and size the design from your Brief. `patterns` lists the parts "
+        "the offline rules would build and the Brief facts behind each; use them as a checklist, not a template. "
+        "Give every service, component, edge and job a `because`: the ids of the Brief facts that call for it."
         f"\n<offline_analysis>\n{json.dumps(notes, ensure_ascii=False)}\n</offline_analysis>\n\n"
         f"{naming} Answer by calling {TOOL_NAME} with the complete design."
     )

@@ -413,6 +413,21 @@ def _over_engineered(review: _Review, settings: dict) -> Iterator[Hit]:
         yield Hit("services", {"count": len(review.design.services), **scale}, "services")
 
 
+@_check("DW12")
+def _unjustified(review: _Review, settings: dict) -> Iterator[Hit]:
+    design = review.design
+    known = {f.id for f in design.brief.facts()}
+    if not known:
+        # A design stored without a Brief (older versions, hand-written JSON) has nothing to cite.
+        return
+    parts = [*design.services, *design.components, *design.jobs]
+    for part in parts:
+        if not part.because:
+            yield Hit(part.name, {"gap": settings["gaps"]["none"]})
+        elif not set(part.because) & known:
+            yield Hit(part.name, {"gap": settings["gaps"]["unknown"]})
+
+
 # -- running the review ---------------------------------------------------------------------
 
 

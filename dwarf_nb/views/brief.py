@@ -3,6 +3,7 @@ with the front-matter key that corrects it, for the terminal, Markdown and the n
 
     rows(brief) -> list[Row]
     to_text(brief) · to_markdown(brief) · to_html(brief)
+    why(brief, ids) -> str   the facts a part cites, in a few words each ("needs keyword search")
 """
 
 from __future__ import annotations
@@ -49,6 +50,30 @@ def _label(fact: Fact) -> str:
     if isinstance(fact, Setting):
         return SETTING_WORDS.get(fact.name, fact.name.replace("_", " "))
     return fact.id
+
+
+def _reason(fact: Fact) -> str:
+    """One cited fact in a few words, for the 'why' of a part."""
+    if isinstance(fact, Need):
+        return f"{'needs' if fact.value else 'rules out'} {_label(fact)}"
+    if isinstance(fact, Term):
+        from ..agents.offline.reader.lexicon import plural
+
+        return f"manages {plural(fact.noun)}"
+    if isinstance(fact, Workload):
+        from .numbers import rate
+
+        return f"{fact.name}: {rate(fact.avg_per_s)}"
+    if isinstance(fact, Setting):
+        return f"{_label(fact)}: {fact_value(fact)}"
+    return fact_value(fact) if isinstance(fact, (Actor, DataItem)) else fact.id
+
+
+def why(brief: Brief, ids: list[str], limit: int = 3) -> str:
+    """The facts `ids` name, in a few words each, joined; ids the Brief does not hold are skipped."""
+    by_id = {f.id: f for f in brief.facts()}
+    found = [by_id[i] for i in ids if i in by_id][:limit]
+    return "; ".join(_reason(f) for f in found)
 
 
 def _key(fact: Fact) -> str:

@@ -139,6 +139,7 @@ def html(
         version=version,
         style=style_label(design),
         tech=service_tech,
+        why=lambda part: briefview.why(design.brief, part.because),
         datastores=datastores(design),
         infrastructure=infrastructure(design),
         capacity=capacity_facts(design.capacity),
@@ -167,15 +168,16 @@ def markdown(design: Design, *, show_map: bool = True, direction: str = "LR", ve
     out = [head + (f" · v{version}" if version else "")]
     if design.summary:
         out += ["", md(design.summary)]
-    out += ["", "| service | kind | stack | responsibility |", "|---|---|---|---|"]
+    why = lambda part: cell(briefview.why(design.brief, part.because))  # noqa: E731
+    out += ["", "| service | kind | stack | responsibility | why |", "|---|---|---|---|---|"]
     out += [
-        f"| {cell(s.name)} | {cell(s.kind)} | {cell(service_tech(s))} | {cell(s.responsibility)} |"
+        f"| {cell(s.name)} | {cell(s.kind)} | {cell(service_tech(s))} | {cell(s.responsibility)} | {why(s)} |"
         for s in design.services
     ]
     stores = datastores(design) + infrastructure(design)
     if stores:
-        out += ["", "| component | kind | technology | purpose |", "|---|---|---|---|"]
-        out += [f"| {cell(c.name)} | {cell(c.kind)} | {cell(c.technology)} | {cell(c.purpose)} |" for c in stores]
+        out += ["", "| component | kind | technology | purpose | why |", "|---|---|---|---|---|"]
+        out += [f"| {cell(c.name)} | {cell(c.kind)} | {cell(c.technology)} | {cell(c.purpose)} | {why(c)} |" for c in stores]
     figures = capacity_facts(design.capacity) + slo_facts(design.slos)
     out += ["", "**Capacity:** " + "; ".join(f"{md(k)} {md(v)}" for k, v in figures)]
     if show_map:

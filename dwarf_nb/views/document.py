@@ -242,6 +242,8 @@ def context(design: Design, map_image: Optional[str] = MAP_SVG, map_note: str = 
         "openapi_files": [openapiview.filename(s) for s in openapiview.http_services(design)],
         "brief_table": briefview.to_markdown(design.brief) if design.brief.facts() else "",
         "brief_headline": briefview.headline(design.brief),
+        "reasons": [(part, briefview.why(design.brief, part.because, limit=4))
+                    for part in [*design.services, *design.components, *design.jobs]],
     }
 
 

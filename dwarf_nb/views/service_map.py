@@ -21,6 +21,7 @@ from typing import Union
 
 from ..design import Component, Design, Service
 from ..errors import InputError, ToolMissing
+from . import brief as briefview
 from . import escape, icons
 
 FORMATS = ("svg", "png", "mermaid")
@@ -173,9 +174,9 @@ def _build(design: Design, direction: str):
         if group.context:
             # A unique internal name per cluster: clusters sharing a name would be merged.
             with Cluster(f"context{index}", direction=direction, graph_attr={"label": escape.dot_label(group.context)}):
-                _add_nodes(group.parts, nodes)
+                _add_nodes(group.parts, nodes, design.brief)
         else:
-            _add_nodes(group.parts, nodes)
+            _add_nodes(group.parts, nodes, design.brief)
 
     for link in links(design):
         style = "dashed" if link.mode == "async" else ""
@@ -183,7 +184,7 @@ def _build(design: Design, direction: str):
     return diagram.dot
 
 
-def _add_nodes(parts, nodes: dict) -> None:
+def _add_nodes(parts, nodes: dict, brief=None) -> None:
     for part in parts:
         if isinstance(part, Service):
             cls, name = icons.load(icons.service_class_path(part)), part.name
@@ -192,11 +193,14 @@ def _add_nodes(parts, nodes: dict) -> None:
         else:
             cls, name = icons.load(icons.clients_class_path()), part
         lines = node_lines(part)
+        reason = briefview.why(brief, part.because) if brief is not None and not isinstance(part, str) else ""
         nodes[name] = cls(
             escape.dot_label(*lines),
             # Fixed ids make the output identical run to run (diagrams draws random ones).
             nodeid=f"n_{name}",
             height=str(NODE_HEIGHT + LINE_HEIGHT * (len(lines) - 1)),
+            # Hovering a part says why the design has it.
+            **({"tooltip": escape.dot_label(f"{name}: why: {reason}")} if reason else {}),
         )
 
 

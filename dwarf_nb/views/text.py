@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from . import brief as briefview
 from ..design import DATASTORE_KINDS, Capacity, Decision, Design, SLOs
 
 WIDTH = 88
@@ -138,6 +139,8 @@ def summary(design: Design) -> str:
         f"Infrastructure ({len(infra)})",
         _table([(c.name, c.kind, c.technology or "-", c.purpose) for c in infra]),
     )
+    reasons = [(part.name, briefview.why(design.brief, part.because)) for part in [*design.services, *design.components]]
+    lines += _section("Why each part", _bullets([f"{name}: {words}" for name, words in reasons if words]))
     lines += _section("Capacity", _facts(capacity_facts(design.capacity)))
     lines += _section("SLOs", _facts(slo_facts(design.slos)))
     lines += _section("Key decisions", _bullets([decision_line(d) for d in design.decisions]))

@@ -22,7 +22,7 @@ def data() -> dict:
 
 @cache
 def _irregular() -> dict[str, str]:
-    return dict(data()["irregular"])
+    return {**data()["irregular"], **data()["irregular_plurals"]}
 
 
 @cache
@@ -58,7 +58,7 @@ def plural(noun: str) -> str:
     if not words:
         return noun
     last = words[-1]
-    back = {v: k for k, v in _irregular().items() if k != v}
+    back = {v: k for k, v in data()["irregular_plurals"].items() if k != v}
     if last in back and singular(back[last]) == last:
         out = back[last]
     elif last.endswith("y") and len(last) > 2 and last[-2] not in "aeiou":
