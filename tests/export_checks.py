@@ -19,6 +19,9 @@ GRAMMARS = {
     "rust": ("tree_sitter_rust", "language"),
     "csharp": ("tree_sitter_c_sharp", "language"),
     "javascript": ("tree_sitter_javascript", "language"),
+    "php": ("tree_sitter_php", "language_php"),
+    "ruby": ("tree_sitter_ruby", "language"),
+    "elixir": ("tree_sitter_elixir", "language"),
 }
 
 
@@ -66,6 +69,7 @@ def syntax_errors(language: str, code: str) -> list[str]:
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            bad.append(f"line {node.start_point[0] + 1}: {lines[node.start_point[0]].strip()[:120]}")
+            row = node.start_point[0]
+            bad.append(f"line {row + 1}: {lines[row].strip()[:120] if row < len(lines) else '(end of file)'}")
         stack.extend(node.children)
     return bad

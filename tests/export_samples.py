@@ -25,6 +25,9 @@ FRAMEWORKS = [
     ("kotlin", "Spring Boot"),
     ("rust", "Axum"),
     ("c#", "ASP.NET Core"),
+    ("php", "Laravel"),
+    ("ruby", "Ruby on Rails"),
+    ("elixir", "Phoenix"),
 ]
 
 
@@ -98,7 +101,7 @@ def rich_design() -> Design:
         }
     )
     services.append(
-        {"name": "legacy", "kind": "api", "responsibility": "An Elixir island", "language": "elixir",
+        {"name": "legacy", "kind": "api", "responsibility": "A Haskell island", "language": "haskell",
          "endpoints": [{"method": "GET", "path": "/legacy/report"}]}
     )
     edges += [

@@ -98,7 +98,7 @@ def test_document_names_the_real_parts_of_the_design(exported):
         assert framework in impl
     assert '@app.get("/thing0s/{id}")' in impl  # FastAPI route in its own syntax
     assert 'r.GET("/thing7s/:id", s.getThing7sById)' in impl  # Gin
-    assert "elixir has no skeleton template" in impl
+    assert "haskell has no skeleton template" in impl
     data = found["Data Layer Design"]
     assert "`thing0:{id}` | 300 s" in data and "partitioned by range on placed\\_at" in data
     assert "order\\.placed\\.dlq" in found["Message Queue Integration"]

@@ -26,10 +26,10 @@ TYPES = st.sampled_from(["uuid", "text", "int", "bigint", "decimal(10,2)", "varc
                          "point", "string[]", "money", "date", "whatever", "numeric(2000,3)", ""]) | TEXT
 PATHS = st.sampled_from(["/", "/x", "/x/{id}", "/x/:id", "/x/<int:id>", "/x/{id}/y", "/x/{a}/{a}", "/x?y=1",
                          "/a b/{class}", "/{}", "/x/{id}/", "//x"]) | TEXT.map(lambda t: "/" + t)
-LANGUAGES = st.sampled_from(["python", "typescript", "javascript", "go", "java", "kotlin", "rust", "c#", "elixir", "",
+LANGUAGES = st.sampled_from(["python", "typescript", "javascript", "go", "java", "kotlin", "rust", "c#", "elixir", "php", "ruby", "",
                              "Node.js", "golang"])
 FRAMEWORKS = st.sampled_from(["", "fastapi", "django", "flask", "nestjs", "express", "fastify", "gin", "net/http",
-                              "spring boot", "axum", "asp.net core", "rocket", "laravel"]) | TEXT
+                              "spring boot", "axum", "asp.net core", "rocket", "laravel", "rails", "phoenix"]) | TEXT
 KINDS = st.sampled_from(["relational_db", "document_db", "wide_column_db", "key_value_store", "graph_db",
                          "time_series_db", "cache", "message_broker", "object_storage", "search_index", "cdn",
                          "load_balancer", "api_gateway", "analytics"])

@@ -3,7 +3,7 @@
 schema.sql: pglast parses it and a throwaway PostgreSQL server applies it with psql, and the
 queries the skeletons send prepare against it; openapi/*.yaml: openapi-spec-validator (3.1);
 docker-compose.yml: the Compose specification's JSON Schema (vendored by check-jsonschema);
-skeletons: ast for Python, tree-sitter grammars for Go, TypeScript, Java, Kotlin, Rust and C#,
+skeletons: ast for Python, tree-sitter grammars for Go, TypeScript, Java, Kotlin, Rust, C#, PHP, Ruby and Elixir,
 `node --check` for JavaScript; ADRs: the MADR sections.
 """
 
@@ -219,8 +219,24 @@ def test_hostile_strings_cannot_break_out_of_a_literal():
     assert skeletons.literal('say "hi"\\n', "go") == '"say \\"hi\\"\\\\n"'
 
 
+@pytest.mark.parametrize("language", ["php", "ruby", "elixir"])
+def test_hostile_strings_stay_literal_in_php_ruby_and_elixir(language):
+    base = hostile_design()
+    services = [s.model_copy(update={"language": language, "framework": ""}) for s in base.services]
+    design = base.model_copy(update={"services": services})
+    for service in design.services:
+        sk = skeletons.skeleton(design, service)
+        assert sk.language == language
+        assert syntax_errors(language, sk.code) == [], service.name
+        assert "?>" not in sk.code.split("\n", 1)[1] or language != "php"
+    assert skeletons.literal("#{system('x')}", "ruby") == '"\\#{system(\'x\')}"'
+    assert skeletons.literal("#{x}", "elixir") == '"\\#{x}"'
+    assert skeletons.literal("it's $x {$y}", "php") == "'it\\'s $x {$y}'"
+    assert "?>" not in skeletons.comment("ends ?> here")
+
+
 def test_dockerfiles_for_every_language():
-    for language in ("python", "typescript", "go", "java", "kotlin", "rust", "csharp"):
+    for language in ("python", "typescript", "go", "java", "kotlin", "rust", "csharp", "php", "ruby", "elixir"):
         text = skeletons.dockerfile(rich_design(), language)
         assert re.search(r"^FROM \S+ AS build$", text, re.M) and "EXPOSE" in text or "ENTRYPOINT" in text
 

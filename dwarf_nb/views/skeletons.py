@@ -46,6 +46,9 @@ PLACEHOLDERS = {
     "java": "?",  # JdbcTemplate
     "kotlin": "?",
     "csharp": "@",  # Dapper / Npgsql named parameters @p1
+    "php": ":",  # Laravel's named bindings :p1 (PDO)
+    "ruby": "$",  # exec_query binds on the PostgreSQL adapter
+    "elixir": "$",  # Ecto.Adapters.SQL.query (Postgrex)
 }
 PSYCOPG_FRAMEWORKS = {"django", "flask"}
 
@@ -62,23 +65,30 @@ class Skeleton:
 
 
 def literal(value: object, language: str) -> str:
-    """A double-quoted string literal valid in every skeleton language (Kotlin's `$` escaped too)."""
+    """A string literal that shows `value` as written: single-quoted in PHP (where double quotes
+    interpolate `$`), double-quoted elsewhere, with Kotlin's `$` and Ruby's and Elixir's `#`
+    (which start interpolation) escaped."""
+    if language == "php":
+        return "'" + one_line(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
     text = one_line(value).replace("\\", "\\\\").replace('"', '\\"')
     if language == "kotlin":
         text = text.replace("$", "\\$")
+    if language in ("ruby", "elixir"):
+        text = text.replace("#", "\\#")
     return f'"{text}"'
 
 
 def comment(value: object, limit: int = 100) -> str:
     """Text for a line comment: one line, no backslashes (Java reads \\u escapes even in comments)."""
-    return one_line(value, limit).replace("\\", "/")
+    # "?>" would end PHP mode even inside a comment.
+    return one_line(value, limit).replace("\\", "/").replace("?>", "? >")
 
 
 def _placeholder(prof: Profile, n: int) -> str:
     if prof.framework in PSYCOPG_FRAMEWORKS:
         return "%s"
     style = PLACEHOLDERS[prof.language]
-    return {"$": f"${n}", "?": "?", "@": f"@p{n}"}[style]
+    return {"$": f"${n}", "?": "?", "@": f"@p{n}", ":": f":p{n}"}[style]
 
 
 def _queries(design: Design, prof: Profile, table: sqlview.Table) -> dict[str, str]:
@@ -201,7 +211,7 @@ def skeleton(design: Design, service: Service) -> Optional[Skeleton]:
     note = ""
     if prof.substituted:
         note = f"no template for {one_line(prof.requested_framework)!r}: drawn with {prof.fw['label']}"
-    filename = prof.fw["file"].replace("{class}", pascal(service.name))
+    filename = prof.fw["file"].replace("{class}", pascal(service.name)).replace("{snake}", snake(service.name))
     return Skeleton(service.name, prof.language, prof.fw["label"], prof.lang["fence"], filename, code, note)
 
 
