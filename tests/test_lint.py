@@ -641,3 +641,13 @@ def test_catalog_has_every_rule_with_its_words():
     for rule in catalog.values():
         assert rule.severity in ("error", "warning", "info")
         assert rule.title and rule.rationale.endswith(".") and rule.fix
+
+
+def test_a_loop_with_two_equally_short_ways_back_is_reported_the_same_in_any_edge_order():
+    services = [{"name": n, "kind": "api"} for n in ("s0", "s1", "s2")]
+    edges = [{"source": "s0", "target": "c0"}, {"source": "s1", "target": "c0"}, {"source": "s2", "target": "s0"},
+             {"source": "s2", "target": "s1"}, {"source": "c0", "target": "s2"}]
+    data = {"name": "loop", "services": services, "components": [{"name": "c0", "kind": "relational_db"}], "edges": edges}
+    forward = only(data, "DW02")
+    backward = only({**data, "edges": edges[::-1]}, "DW02")
+    assert forward == backward and "c0 -> s2 -> s0 -> c0" in forward[0].message

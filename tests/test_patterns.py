@@ -165,3 +165,19 @@ def test_the_card_the_document_and_the_map_say_why_each_part_exists():
     assert "| `main-db` | manages loans" in section and "needs free" in section
     svg = d.service_map(format="svg")
     assert 'xlink:title="search: why: needs free&#45;text search' in svg
+
+
+@pytest.mark.parametrize("text", [
+    "I work alone on a booking site for my pottery classes: about 40 bookings a week, on one VPS for $10 a month.",
+    "Two of us run a tiny members' directory for our club, 300 members, a few page views an hour.",
+    "A side project: a recipe box for my family, hosted on a Raspberry Pi, maybe 20 visits a day.",
+])
+def test_a_side_project_stays_one_small_deployable(text):
+    d = dw.design(text)
+    assert d.style == "modular_monolith" and len(d.services) <= 3
+    assert not d.kinds() & {"load_balancer", "message_broker", "api_gateway", "wide_column_db", "read_replica", "analytics"}
+
+
+def test_a_small_team_that_asks_for_high_availability_keeps_a_second_instance():
+    d = dw.design("Two of us build a clinic's appointment app, 300 appointments a day; it must be highly available, 99.95% uptime.")
+    assert "load_balancer" in d.kinds()

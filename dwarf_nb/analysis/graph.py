@@ -101,11 +101,13 @@ class DesignGraph:
             if not others and not self.sync.has_edge(first, first):
                 continue
             inside = self.sync.subgraph(members)
+            # Every shortest way back, so that ties are broken by name, not by edge order.
             back = min(
                 (
-                    nx.shortest_path(inside, nxt, first)
+                    path
                     for nxt in inside.successors(first)
                     if nxt != first or not others
+                    for path in nx.all_shortest_paths(inside, nxt, first)
                 ),
                 key=lambda path: (len(path), path),
             )

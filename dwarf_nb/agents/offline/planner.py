@@ -88,8 +88,10 @@ def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> tu
             evidence = next((profile.traits[t] for t in rule.get("any_traits", []) if t in profile.traits), "")
             kinds[rule["kind"]] = rule["reason"] + (f" (\"{evidence}\")" if evidence else "")
             because[rule["kind"]] = rule_because(rule, profile)
-    if tiny:
-        for heavy in ("message_broker", "wide_column_db", "read_replica", "api_gateway", "analytics"):
+    rules = load("patterns")["proportion"]
+    c = profile.capacity
+    if c.peak_rps < rules["quiet_peak_rps"] and c.ingest_mb_per_second < rules["quiet_ingest_mb_s"] and (profile.team or 0) <= rules["quiet_team"]:
+        for heavy in rules["quiet_drops"] + (rules["tiny_drops"] if tiny else []):
             kinds.pop(heavy, None)
     return kinds, because
 
@@ -116,9 +118,14 @@ def plan(profile: Profile) -> Plan:
     """The whole plan (see the module docstring)."""
     f = profile.capacity
     style, scores, points = choose_style(profile)
-    tiny = f.peak_rps < 10 and f.storage_gb_total < 100 and (profile.team or 0) <= 5
+    rules = load("patterns")["proportion"]
+    tiny = f.peak_rps < rules["quiet_peak_rps"] and f.storage_gb_total < rules["tiny_storage_gb"] and (profile.team or 0) <= rules["quiet_team"]
     availability = profile.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
-    instances = max(2 if availability >= 0.999 else 1, math.ceil(f.peak_rps / 1500))
+    budget = profile.brief.setting("budget_per_month")
+    frugal = (profile.team or 99) <= rules["one_instance_team"] or (
+        budget is not None and budget.status != "assumed" and float(budget.value) <= rules["one_instance_budget"])
+    redundant = availability >= 0.999 and not (frugal and not profile.has("high_availability"))
+    instances = max(2 if redundant else 1, math.ceil(f.peak_rps / rules["rps_per_instance"]))
     kinds, kind_because = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)
     p = Plan(style=style, style_points=points, style_scores=scores, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
