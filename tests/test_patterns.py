@@ -181,3 +181,31 @@ def test_a_side_project_stays_one_small_deployable(text):
 def test_a_small_team_that_asks_for_high_availability_keeps_a_second_instance():
     d = dw.design("Two of us build a clinic's appointment app, 300 appointments a day; it must be highly available, 99.95% uptime.")
     assert "load_balancer" in d.kinds()
+
+
+def test_workers_take_work_the_way_the_design_delivers_it(designs):
+    import tomllib
+    from importlib import resources
+
+    langs = tomllib.loads(resources.files("dwarf_nb.knowledge").joinpath("languages.toml").read_text())["language"]
+    queue_frameworks = {spec["frameworks"]["worker_db"] for spec in langs.values()}
+    broker_frameworks = {spec["frameworks"]["worker"] for spec in langs.values()}
+    for pid, d in designs.items():
+        has_broker = "message_broker" in d.kinds()
+        for s in d.services:
+            if s.kind != "worker" or not s.framework:
+                continue
+            if has_broker:
+                assert s.framework not in queue_frameworks or s.framework in broker_frameworks, (pid, s.name, s.framework)
+            else:
+                assert s.framework not in broker_frameworks or s.framework in queue_frameworks, (pid, s.name, s.framework)
+
+
+def test_a_realtime_gateway_is_connected_to_what_it_pushes(designs):
+    for pid, d in designs.items():
+        for s in d.services:
+            if s.api_style != "websocket" or s.name == "app":
+                continue
+            feeds = [e for e in d.edges if e.target == s.name and e.source != "clients" and e.mode == "async"]
+            reads = [e for e in d.edges if e.source == s.name and e.target != "clients"]
+            assert feeds or reads, f"{pid}: {s.name} pushes nothing it hears about"

@@ -156,9 +156,13 @@ def domain_contexts(profile: Profile, found: list[Context]) -> list[Context]:
             home = made[-1]
         if home is None:
             name = _slug(plural(t.noun))
+            # A noun the text leans on (used twice, acted on, or set by you) can head a service of
+            # its own; a passing one is a module of the service whose context shares its sentence.
+            strong = t.status == "set" or t.mentions >= d["min_mentions"] or bool(t.actions)
+            near = [c.name for c in found if c.spec.get("keywords") and find_phrase(c.spec["keywords"], t.evidence.lower())]
             made.append(Context(name, {"service": name.replace("_", "-"), "workload": "crud", "priority": 4, "seed": t.noun,
                                        "keywords": [t.noun, plural(t.noun)], "entities": [_entity_line(noun, None, t, found)],
-                                       "endpoints": []}, t.evidence, [t.id]))
+                                       "endpoints": [], "attach": not strong, "near": near}, t.evidence, [t.id]))
             continue
         home.spec["entities"].append(_entity_line(noun, _slug(home.spec["seed"]), t, found))
         home.spec["keywords"] += [t.noun, plural(t.noun)]

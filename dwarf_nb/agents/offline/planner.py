@@ -212,7 +212,9 @@ def _attach(p: Plan) -> None:
     for c in (c for c in p.contexts if c.spec.get("attach")):
         near = [s for n in c.spec.get("near", []) for s in p.services if any(x.name == n for x in s.contexts)]
         background = workers if c.spec.get("kind") == "worker" else []
-        target = (near or background or apis or p.services)[0]
+        # Who signs in is one concern; a duty with nowhere better to go joins the main domain.
+        domain = [s for s in apis if not any(x.name == "identity" for x in s.contexts)]
+        target = (near or background or domain or apis or p.services)[0]
         target.contexts.append(c)
     for s in p.services:
         for c in s.contexts:
