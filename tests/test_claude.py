@@ -142,6 +142,11 @@ def test_the_request_caches_the_persona_sends_the_schema_and_no_sampling_knobs(m
     assert {"temperature", "top_p", "top_k"}.isdisjoint(body)
     prompt = body["messages"][0]["content"]
     assert TEXT in prompt and "<offline_analysis>" in prompt
+    # The offline patterns travel as a checklist, each part with the Brief facts behind it.
+    analysis = json.loads(prompt.split("<offline_analysis>")[1].split("</offline_analysis>")[0])
+    fact_ids = {f["id"] for group in analysis["brief"].values() if isinstance(group, list) for f in group if isinstance(f, dict) and "id" in f}
+    assert analysis["patterns"] and all(set(p["because"]) <= fact_ids for p in analysis["patterns"])
+    assert "`because`" in prompt
 
 
 def test_the_agent_files_model_is_the_default_and_an_explicit_model_wins(make, fake, tmp_path):

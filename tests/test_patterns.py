@@ -24,32 +24,28 @@ def parts(design):
     return names, {e.name for e in design.entities}, words.lower()
 
 
-FLASH = ["Our sneaker drops sell 5,000 pairs in minutes; about 200,000 fans arrive when the sale opens at noon.",
-         "Tickets go on sale at 10am and 300,000 people try to buy 40,000 seats at once; seats must never be sold twice.",
-         "A flash sale every Friday: 50,000 shoppers rush in during the first minute for 2,000 discounted items."]
+# (phrasings of one need, entities, words of the duty, jobs) the pattern must bring in each phrasing
+PATTERNS = {
+    "flash sale": (["Our sneaker drops sell 5,000 pairs in minutes; about 200,000 fans arrive when the sale opens at noon.",
+                    "Tickets go on sale at 10am and 300,000 people try to buy 40,000 seats at once; seats must never be sold twice.",
+                    "A flash sale every Friday: 50,000 shoppers rush in during the first minute for 2,000 discounted items."],
+                   {"queue_ticket", "hold"}, "waiting room", {"release-expired-holds"}),
+    "rate limits": (["Partners call our API with their keys; each plan allows 100 requests a second and 1 million a month.",
+                     "Every API key gets a per-second rate limit and a monthly quota; 20,000 requests a second in total.",
+                     "Throttle each customer to their plan's limit: about 5,000 API calls a second from 3,000 developers."],
+                    {"rate_limit_policy"}, "rate limit", set()),
+}
 
 
-@pytest.mark.parametrize("text", FLASH)
-def test_a_flash_sale_gets_a_waiting_room_and_holds_that_expire(text):
-    names, entities, words = parts(dw.design(text))
-    assert "queue_ticket" in entities and "waiting room" in words
-    assert "release-expired-holds" in names and "hold" in entities
+@pytest.mark.parametrize("text, entities, duty, jobs", [(t, *rest) for texts, *rest in PATTERNS.values() for t in texts])
+def test_a_pattern_brings_its_parts_in_every_phrasing(text, entities, duty, jobs):
+    names, found, words = parts(dw.design(text))
+    assert entities <= found and duty in words and jobs <= names
 
 
 def test_a_steady_shop_gets_no_waiting_room():
     names, entities, words = parts(dw.design("A small online shop: about 300 orders a day, spread evenly, paid by card."))
     assert "queue_ticket" not in entities and "waiting room" not in words
-
-
-RATE = ["Partners call our API with their keys; each plan allows 100 requests a second and 1 million a month.",
-        "Every API key gets a per-second rate limit and a monthly quota; 20,000 requests a second in total.",
-        "Throttle each customer to their plan's limit: about 5,000 API calls a second from 3,000 developers."]
-
-
-@pytest.mark.parametrize("text", RATE)
-def test_rate_limits_get_a_policy_and_a_limiter_duty(text):
-    _, entities, words = parts(dw.design(text))
-    assert "rate_limit_policy" in entities and "rate limit" in words
 
 
 SENSORS = ["40,000 soil probes each send a reading every 5 minutes; farmers see charts of the last year.",
