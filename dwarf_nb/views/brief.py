@@ -21,7 +21,8 @@ STATUS_WORDS = {"stated": "stated", "derived": "derived", "assumed": "assumed", 
 
 SETTING_WORDS = {"p95_latency_ms": "p95 latency target", "budget_per_month": "hosting budget a month",
                  "language_roles": "languages by role", "languages_weak": "languages known a little",
-                 "read_share": "share of requests that read", "peak_factor": "peak over average"}
+                 "read_share": "share of requests that read", "peak_factor": "peak over average",
+                 "schedule": "work set for a time (cron)"}
 
 
 

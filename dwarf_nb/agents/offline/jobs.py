@@ -30,25 +30,13 @@ def plan_jobs(p: Plan, profile: Profile) -> None:
     if scheduler is None:
         return
     runners: list[str] = _pattern_jobs(p)
-    low = profile.text.lower()
-    cancel = load("patterns")["traits"]["scheduled"]["not_followed"]
-    described: set[str] = set()
-    for phrase, cron in load("patterns")["schedules"].items():
-        m = find_phrase([phrase], low, cancel)
-        if m is None:
-            continue
-        sentence = sentence_at(profile.text, m.start()).evidence
-        if sentence in described:
-            # Two phrases of one sentence ("recomputed ... every minute") are one job.
-            continue
-        described.add(sentence)
+    for schedule in (c for c in profile.brief.constraints if c.name == "schedule"):
+        sentence = schedule.evidence
         runner, subject = _runner(p, sentence)
-        following = re.findall(r"[a-z]+", low[m.end(): m.end() + 60].split(".")[0])
-        words = [w for w in following if len(w) > 2 and w not in _FILLER][:2]
-        name = _slug("-".join([phrase.replace(" ", "-")] + (words or [subject])), 48)
+        name = _slug("-".join([_when(str(schedule.value))] + (_subject_words(sentence) or [subject])), 48)
         if not any(j["name"] == name for j in p.jobs):
-            p.jobs.append({"name": name, "trigger": f"cron: {cron}", "service": runner, "retries": 3,
-                           "dead_letter": f"jobs.{name}.dlq", "description": sentence})
+            p.jobs.append({"name": name, "trigger": f"cron: {schedule.value}", "service": runner, "retries": 3,
+                           "dead_letter": f"jobs.{name}.dlq", "description": sentence, "because": [schedule.id]})
             if runner not in runners:
                 runners.append(runner)
     broker = next((c["name"] for c in p.components if c["kind"] == "message_broker"), None)
@@ -120,6 +108,37 @@ def give_idle_workers_work(p: Plan) -> None:
 
 
 _FILLER = frozenset("the and for are get with goes that its their our from into per each all".split())
+
+
+_DAYS = {"0": "sunday", "1": "monday", "2": "tuesday", "3": "wednesday", "4": "thursday", "5": "friday", "6": "saturday"}
+
+
+def _when(cron: str) -> str:
+    """A word for how often a cron expression runs ('nightly', 'weekly', 'every-minute')."""
+    minute, hour, dom, _month, dow = cron.split()
+    if minute == "*" or minute.startswith("*/"):
+        return "frequent"
+    if hour == "*":
+        return "hourly"
+    if dow in _DAYS:
+        return _DAYS[dow]
+    if dow == "1-5":
+        return "weekday"
+    if dom != "*":
+        return "monthly"
+    return "nightly" if hour.isdigit() and int(hour) < 5 else "daily"
+
+
+def _subject_words(sentence: str) -> list[str]:
+    """The first words of a sentence that say what the work is, without time words and filler."""
+    skip = _FILLER | _TIME_WORDS
+    words = [w for w in re.findall(r"[a-z]+", sentence.lower()) if len(w) > 2 and w not in skip]
+    return words[:3]
+
+
+_TIME_WORDS = frozenset("every each night nightly daily weekly monthly hourly morning evening day week month year midnight noon "
+                        "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays "
+                        "saturdays sundays weekday weekdays once twice time times".split())
 
 
 def _runner(p: Plan, sentence: str) -> tuple[str, str]:

@@ -32,6 +32,7 @@ from .facts import Facts, check, split_front_matter
 from .lexicon import plural
 from .needs import pattern_needs, read_needs
 from .quantities import quantities
+from .schedules import read_schedules
 from .text import find, sentences
 from .workloads import DAY, MONTH, compose
 
@@ -75,6 +76,7 @@ def read_brief(text: str, facts: Any = None) -> Brief:
     brief.domain = read_domain(sents)
     brief.constraints = _constraints(team, budget, availability, latency, hosting, hosting_ev, hosting_span, compliance, compliance_ev)
     brief.constraints += load_.settings
+    brief.constraints += read_schedules(sents)
     _derived_needs(brief)
     # The user's facts first, so the defaults size traffic from them and never replace them.
     _apply(brief, given)
@@ -139,6 +141,10 @@ def _derived_needs(brief: Brief) -> None:
         if w is not None:
             brief.needs.append(Need(id="need.telemetry", name="telemetry", status="derived", evidence=w.evidence, span=w.span,
                                     formula=f"{w.name} arrive at an interval: measurements over time"))
+    schedule = next((c for c in brief.constraints if c.name == "schedule"), None)
+    if schedule is not None and "scheduled_jobs" not in have:
+        brief.needs.append(Need(id="need.scheduled_jobs", name="scheduled_jobs", status="derived", evidence=schedule.evidence,
+                                span=schedule.span, formula=f"work set for a time: {schedule.value}"))
     if "location_tracking" not in have and any(any(x in w.name for x in ("position", "location", "gps")) and w.actor for w in brief.workloads):
         w = next(w for w in brief.workloads if any(x in w.name for x in ("position", "location", "gps")) and w.actor)
         brief.needs.append(Need(id="need.location_tracking", name="location_tracking", status="derived", evidence=w.evidence, span=w.span,

@@ -1,0 +1,79 @@
+"""When the text says work happens: each sentence that sets a period or a time of day for
+something becomes a schedule (a cron expression) in the Brief.
+
+The period words and their cron expressions are `[schedules]` in `knowledge/patterns.toml`
+("nightly", "every Monday", "each month"); a time of day ("at 4am", "at 18:30", "at
+midnight") sets the hour and minute of the period's expression, and alone it means every
+day. A time in a sentence about load ("peaks between 6pm and 9pm", "opening hours") is a
+window of traffic, not a job, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ....brief import Setting
+from ....knowledge import load
+from ..knowledge import find_phrase
+from .text import Sentence, find
+
+_CLOCK = re.compile(
+    r"(?<![\d:.])(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])"
+    r"|(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)(?!\d)|(?P<word>midnight|noon|midday))",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _table() -> tuple[list[str], dict[str, str], list[str], list[str]]:
+    patterns = load("patterns")
+    table = patterns["schedules"]
+    phrases = sorted(table, key=len, reverse=True)
+    cancel = patterns["traits"]["scheduled"]["not_followed"]
+    return phrases, table, cancel, patterns["schedule_reading"]["load_words"]
+
+
+def _clock(low: str) -> tuple[int, int] | None:
+    m = _CLOCK.search(low)
+    if m is None:
+        return None
+    if m.group("word"):
+        return (0, 0) if m.group("word") == "midnight" else (12, 0)
+    if m.group("h24"):
+        return int(m.group("h24")), int(m.group("m24"))
+    hour, minute = int(m.group("h")), int(m.group("m") or 0)
+    if hour > 12 or minute > 59:
+        return None
+    pm = m.group("ap").lower().startswith("p")
+    return (hour % 12 + (12 if pm else 0)), minute
+
+
+def _with_clock(cron: str, clock: tuple[int, int]) -> str:
+    """`cron` run at the time of day `clock` (when its hour is fixed or daily)."""
+    minute, hour, *rest = cron.split()
+    if "/" in minute or "/" in hour or (hour == "*" and minute == "*"):
+        return cron  # every few minutes or hours: a time of day does not narrow it
+    return " ".join([str(clock[1]), str(clock[0]), *rest])
+
+
+def read_schedules(sentences: list[Sentence]) -> list[Setting]:
+    """One schedule per sentence that sets a period or a time of day for work."""
+    phrases, table, cancel, load_words = _table()
+    out: list[Setting] = []
+    for s in sentences:
+        low = s.low
+        m = find_phrase(phrases, low, cancel)
+        clock = _clock(low)
+        if m is None and clock is None:
+            continue
+        if m is None and find(load_words, low):
+            continue
+        cron = table.get(m.group(0).strip(), None) if m is not None else None
+        if cron is None and m is not None:
+            cron = next((table[p] for p in phrases if find([p], m.group(0))), "0 1 * * *")
+        cron = _with_clock(cron or "0 1 * * *", clock) if clock else cron
+        start, end = (m.start(), m.end()) if m is not None else _CLOCK.search(low).span()
+        out.append(Setting(id=f"constraint.schedule-{len(out) + 1}", name="schedule", value=cron, unit="cron",
+                           evidence=s.evidence, span=(s.start + start, s.start + end)))
+    return out
