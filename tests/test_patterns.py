@@ -34,6 +34,10 @@ PATTERNS = {
                      "Every API key gets a per-second rate limit and a monthly quota; 20,000 requests a second in total.",
                      "Throttle each customer to their plan's limit: about 5,000 API calls a second from 3,000 developers."],
                     {"rate_limit_policy"}, "rate limit", set()),
+    "offline sync": (["Technicians' tablets must work offline in basements and sync when back in coverage; 2,000 jobs a day.",
+                      "Door staff scan tickets on phones with no signal; scans upload once the phone is back online.",
+                      "Field workers record visits offline-first and the app syncs when they reconnect, 500 visits a day."],
+                     {"idempotency_key"}, "recorded offline", set()),
 }
 
 
