@@ -31,3 +31,10 @@ class ExportConflict(DwarfError):
 
 class ToolMissing(DwarfError):
     """A system tool (graphviz's `dot`, PostgreSQL) is not installed."""
+
+
+class MapError(DwarfError):
+    """graphviz could not draw the service map of a design."""
+
+    exit_code = 1
+

@@ -138,3 +138,39 @@ def test_a_design_that_breaks_the_contract_is_named_in_one_line(capsys, in_tmp, 
     assert main([command, "design.json"]) == 2
     line = one_error_line(capsys)
     assert line == "dwarf-nb: design.json is not a valid design: design: edge api -> db: 'api' is not a service or component of this design"
+
+
+def test_a_map_graphviz_refuses_fails_map_and_export_in_one_line_and_writes_nothing(capsys, in_tmp, monkeypatch):
+    import shutil as _shutil
+    from subprocess import CalledProcessError
+
+    if _shutil.which("dot") is None:
+        pytest.skip("graphviz's dot is not installed")
+    assert main(["design", str(SHOP), "--json", "--name", "shop"]) == 0
+    (in_tmp / "shop.json").write_text(capsys.readouterr().out)
+
+    def refuse(*_args, **_kwargs):
+        raise CalledProcessError(1, ["dot"], stderr=b"Error: <stdin>: syntax error in line 9\n")
+
+    monkeypatch.setattr("graphviz.Digraph.pipe", refuse)
+    assert main(["map", "shop.json"]) == 1
+    assert one_error_line(capsys) == "dwarf-nb: graphviz could not draw the service map of shop: Error: <stdin>: syntax error in line 9"
+    assert main(["export", "shop.json", "out"]) == 1
+    assert "could not draw the service map" in one_error_line(capsys)
+    assert not (in_tmp / "out").exists() or list((in_tmp / "out").iterdir()) == []
+
+
+def test_control_characters_never_reach_the_terminal_or_the_files(capsys, in_tmp):
+    hostile = "A shop\x1b]0;pwned\x07 for outdoor gear\x1b[2J: customers \x00order about 300 times a day."
+    (in_tmp / "req.txt").write_text(hostile)
+    assert main(["design", "req.txt"]) == 0
+    assert main(["brief", "req.txt"]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\x00")
+    assert main(["design", "req.txt", "--json"]) == 0
+    (in_tmp / "d.json").write_text(capsys.readouterr().out)
+    assert main(["export", "d.json", "out"]) == 0
+    for path in (in_tmp / "out").rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".yml", ".yaml", ".sql", ".svg", ".json"):
+            text = path.read_text(errors="replace")
+            assert "\x1b" not in text and "\x07" not in text, path

@@ -11,6 +11,7 @@ from handmade_maps import HOSTILE, hostile, shop
 import dwarf_nb
 from dwarf_nb.design import Design, Edge, Service
 from dwarf_nb.errors import InputError
+from dwarf_nb.views.escape import LABEL_LIMIT, one_line
 from dwarf_nb.views.mermaid import flowchart
 from dwarf_nb.views.service_map import links
 
@@ -140,7 +141,7 @@ def test_every_example(problem):
     drawn = links(design)
     assert len(chart["edges"]) == len(drawn)
     assert sum(e[1] == "-.->" for e in chart["edges"]) == sum(link.mode == "async" for link in drawn)
-    contexts = {s.context for s in design.services if s.context}
+    contexts = {one_line(s.context, LABEL_LIMIT) for s in design.services if s.context}
     assert set(chart["subgraphs"]) == contexts
 
 

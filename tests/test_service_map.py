@@ -277,3 +277,35 @@ def test_an_empty_design_draws_an_empty_map(in_tmp):
     root = parse(service_map.render(Design(name="blank")))
     assert texts(root) == ["blank"]
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+
+
+@pytest.mark.parametrize("technology", ["x" * 20_000, "Post\x00gres", "Postgres\x01\x1b[2J\ufffe end", "a" * 70_000])
+def test_any_label_draws_a_well_formed_map_with_capped_readable_labels(in_tmp, technology):
+    design = shop()
+    design.components[0].technology = technology
+    svg = service_map.render(design)
+    root = parse(svg)  # well-formed XML, whatever the label held
+    lines = texts(group(root, "node", "n_orders-db"))
+    assert lines[0] == "orders-db" and all(len(line) <= service_map.escape.LABEL_LIMIT for line in lines)
+    assert not any(ch in svg for ch in "\x00\x01\x1b\ufffe")
+
+
+def test_a_map_graphviz_refuses_is_one_line_naming_the_design(monkeypatch, in_tmp):
+    from subprocess import CalledProcessError
+
+    from dwarf_nb.errors import MapError
+
+    def refuse(*_args, **_kwargs):
+        raise CalledProcessError(1, ["dot"], stderr=b"Error: <stdin>: syntax error in line 9\nmore\n")
+
+    monkeypatch.setattr("graphviz.Digraph.pipe", refuse)
+    with pytest.raises(MapError) as err:
+        service_map.render(shop())
+    assert str(err.value) == "graphviz could not draw the service map of shop: Error: <stdin>: syntax error in line 9"
+
+    def hang_up(*_args, **_kwargs):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr("graphviz.Digraph.pipe", hang_up)
+    with pytest.raises(MapError, match="dot stopped reading its input"):
+        service_map.render(shop())

@@ -19,6 +19,7 @@ import jinja2
 
 from ..design import Component, Design, Entity, Service
 from ..knowledge import load
+from .escape import one_line  # noqa: F401  (re-exported: the artifact views import it from here)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -315,13 +316,6 @@ def unique(name: str, taken: set[str], limit: int = 0) -> str:
         candidate = (base[: limit - len(suffix)] if limit else base) + suffix
     taken.add(candidate)
     return candidate
-
-
-def one_line(text: object, limit: int = 0) -> str:
-    """Text on one line with control characters dropped (for code comments)."""
-    cleaned = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or ""))
-    line = " ".join(cleaned.split())
-    return line if not limit or len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 # -- HTTP paths ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..brief import Actor, Brief, DataItem, Fact, Need, Setting, Term, Workload, fact_value, setting_key, users_key
 from ..knowledge import load
 from .escape import html as esc
+from .escape import printable
 from .escape import markdown_cell as md_cell
 
 SECTIONS = (("actors", "Who"), ("workloads", "Load"), ("data", "Data"), ("domain", "Domain"),
@@ -141,7 +142,7 @@ def to_text(brief: Brief) -> str:
     if brief.unused:
         lines.append("\nNumbers not used")
         lines += [f"  {u.text}: {u.why}" for u in brief.unused]
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def to_markdown(brief: Brief) -> str:

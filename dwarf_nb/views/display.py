@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..design import Design
-from ..errors import ToolMissing
+from ..errors import MapError, ToolMissing
 from . import brief as briefview
 from . import escape
 from .text import (
@@ -132,7 +132,7 @@ def html(
         if drawing is not None:
             try:
                 map_svg = Markup(svg_inline(drawing.result()))
-            except ToolMissing as err:
+            except (ToolMissing, MapError) as err:
                 map_note = f"No service map: {err}"
     return html_templates().get_template("card.html.j2").render(
         design=design,

@@ -77,7 +77,7 @@ def draw_map(design: Design, png: bool = True) -> tuple[Optional[str], Optional[
         return render(design, format="svg"), (render(design, format="png") if png else None), ""
     except ToolMissing as err:
         return None, None, str(err)
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as err:
+    except graphviz.ExecutableNotFound as err:
         return None, None, f"graphviz could not draw it: {str(err).splitlines()[0]}"
 
 

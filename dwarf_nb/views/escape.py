@@ -9,19 +9,38 @@ from __future__ import annotations
 import html as _html
 import json
 import re
+import unicodedata
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
 
+# Longest label line the service map draws: graphviz refuses labels past about 16 KB, and a
+# label is for reading, not for the whole text.
+LABEL_LIMIT = 120
+
+
+def one_line(text: object, limit: int = 0) -> str:
+    """Text on one line with control characters, format characters, surrogates and
+    non-characters dropped, cut to `limit` characters with an ellipsis (0: no limit)."""
+    cleaned = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or ""))
+    line = " ".join(cleaned.split())
+    return line if not limit or len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def printable(text: object) -> str:
+    """Text with line breaks and tabs kept and every other control character dropped (so that
+    `cat` of an exported file cannot retitle or clear a terminal)."""
+    return "".join(ch for ch in str(text) if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
 def html(value: object) -> str:
     """Text safe inside HTML element content or a quoted attribute."""
-    return _html.escape(str(value), quote=True)
+    return _html.escape(printable(value), quote=True)
 
 
 def markdown(value: object) -> str:
     """Inline Markdown text: markup characters are backslash-escaped, line breaks folded."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
 
 
 def markdown_cell(value: object) -> str:
@@ -50,7 +69,7 @@ def mermaid_label(value: object) -> str:
     `&#39;`), so `#` is written as a code first, then the characters that end a label or
     start markup; `<`, `>` and `&` stay HTML entities, as the label is shown as HTML.
     """
-    text = " ".join(str(value).split()).replace("#", "#35;")
+    text = one_line(value, LABEL_LIMIT).replace("#", "#35;")
     text = _html.escape(text, quote=False)
     return text.replace('"', "#quot;").replace("|", "#124;").replace("`", "#96;")
 
@@ -68,7 +87,7 @@ def dot_label(*lines: object) -> str:
     """
     from graphviz import escape, nohtml  # only the service map needs graphviz
 
-    parts = [escape(" ".join(str(line).split()).replace("&", "&amp;")) for line in lines]
+    parts = [escape(one_line(line, LABEL_LIMIT).replace("&", "&amp;")) for line in lines]
     return nohtml("\\n".join(parts))
 
 

@@ -17,10 +17,11 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from functools import lru_cache
+from subprocess import CalledProcessError
 from typing import Union
 
 from ..design import Component, Design, Service
-from ..errors import InputError, ToolMissing
+from ..errors import InputError, MapError, ToolMissing
 from . import brief as briefview
 from . import escape, icons
 
@@ -143,10 +144,18 @@ def render(design: Design, format: str = "svg", direction: str = "LR") -> Union[
             "the service map needs graphviz's `dot`: run `sudo apt-get install graphviz` (or use format='mermaid')"
         )
     graph = build(design, rankdir)
-    if fmt == "png":
-        graph.graph_attr.update(PNG_ATTR)
-        return graph.pipe(format="png", quiet=True)
-    return embed_icons(graph.pipe(format="svg", encoding="utf-8", quiet=True))
+    try:
+        if fmt == "png":
+            graph.graph_attr.update(PNG_ATTR)
+            return graph.pipe(format="png", quiet=True)
+        return embed_icons(graph.pipe(format="svg", encoding="utf-8", quiet=True))
+    except BrokenPipeError as err:
+        # dot stopped reading its input: that is dot failing, not our stdout being closed.
+        raise MapError(f"graphviz could not draw the service map of {design.name}: dot stopped reading its input") from err
+    except CalledProcessError as err:
+        said = (err.stderr or b"").decode("utf-8", "replace") if isinstance(err.stderr, bytes) else str(err.stderr or "")
+        first = next((line.strip() for line in said.splitlines() if line.strip()), f"exit status {err.returncode}")
+        raise MapError(f"graphviz could not draw the service map of {design.name}: {first[:200]}") from err
 
 
 def build(design: Design, direction: str = "LR"):

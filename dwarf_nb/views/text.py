@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import textwrap
 
-from . import brief as briefview
 from ..design import DATASTORE_KINDS, Capacity, Decision, Design, SLOs
+from . import brief as briefview
+from .escape import printable
 
 WIDTH = 88
 
@@ -146,4 +147,4 @@ def summary(design: Design) -> str:
     lines += _section("Key decisions", _bullets([decision_line(d) for d in design.decisions]))
     taken = assumptions(design)
     lines += _section(f"Assumptions ({len(taken)})", _bullets(taken))
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -46,7 +46,7 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
         owners.append((s.name, s.contexts, stores))
         services.append(Service(name=s.name, kind=s.kind, responsibility=s.responsibility, language=language,
                                 framework=framework, api_style=s.api_style if s.kind == "api" else "none",
-                                context=", ".join(c.name for c in s.contexts) or s.kind, public=s.public,
+                                context=", ".join(c.name for c in s.contexts if _module(c)) or s.kind, public=s.public,
                                 instances=s.instances, publishes=s.publishes, consumes=s.consumes, because=s.because))
     entities = entities_for(owners)
     known = {e.name for e in entities}
@@ -83,6 +83,11 @@ def assemble(text: str, name: str, profile: Profile, p: Plan) -> Design:
         decisions=decisions, capacity=capacity, slos=slos, assumptions=assumptions,
     )
     return design
+
+
+def _module(context) -> bool:
+    """A context that is a module of its service: it owns entities or is not a duty of another."""
+    return bool(context.spec.get("entities")) or not context.spec.get("attach")
 
 
 def _traits(profile: Profile) -> list[Trait]:
