@@ -63,7 +63,7 @@ _SINGULAR_UNITS = {"people": "person", "years": "year", "squads": "squad", "days
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Fact(_Model):

@@ -57,8 +57,9 @@ def validation_problems(err: ValidationError) -> list[str]:
 
 
 class _Model(BaseModel):
-    # Unknown keys are an error so that a model's typo never silently disappears.
-    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+    # Unknown keys are an error so that a model's typo never silently disappears; NaN and
+    # infinity are refused so that every figure can be printed, compared and written as JSON.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
 
 
 def _slug(what: str):
@@ -105,7 +106,7 @@ class Service(_Model):
     api_style: ApiStyle = "rest"
     context: str = ""
     public: bool = False
-    instances: int = Field(default=1, ge=1)
+    instances: int = Field(default=1, ge=1, le=100_000)
     endpoints: list[Endpoint] = Field(default_factory=list)
     publishes: list[str] = Field(default_factory=list)
     consumes: list[str] = Field(default_factory=list)
@@ -165,6 +166,9 @@ class Job(_Model):
     because: list[str] = Field(default_factory=list)
 
 
+_Weight = Annotated[float, Field(ge=0)]
+
+
 class Option(_Model):
     name: str
     scores: dict[str, float] = Field(default_factory=dict)
@@ -177,37 +181,40 @@ class Decision(_Model):
     subject: Optional[str] = None  # the service or data need this decision is about
     context: str = ""
     drivers: list[str] = Field(default_factory=list)
-    weights: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, _Weight] = Field(default_factory=dict)
     options: list[Option] = Field(default_factory=list)
     chosen: str
     consequences: list[str] = Field(default_factory=list)
     status: Literal["proposed", "accepted", "superseded", "deprecated"] = "accepted"
 
 
+_Amount = Annotated[float, Field(ge=0)]
+
+
 class Capacity(_Model):
-    users: Optional[float] = None
-    reads_per_second: float = 0.0
-    writes_per_second: float = 0.0
-    peak_reads_per_second: float = 0.0
-    peak_writes_per_second: float = 0.0
-    peak_rps: float = 0.0
-    peak_factor: float = 3.0
-    storage_gb_per_month: float = 0.0
-    storage_gb_total: float = 0.0
-    horizon_years: float = 1.0
-    bandwidth_mbps: float = 0.0
-    ingest_mb_per_second: float = 0.0
+    users: Optional[_Amount] = None
+    reads_per_second: _Amount = 0.0
+    writes_per_second: _Amount = 0.0
+    peak_reads_per_second: _Amount = 0.0
+    peak_writes_per_second: _Amount = 0.0
+    peak_rps: _Amount = 0.0
+    peak_factor: _Amount = 3.0
+    storage_gb_per_month: _Amount = 0.0
+    storage_gb_total: _Amount = 0.0
+    horizon_years: _Amount = 1.0
+    bandwidth_mbps: _Amount = 0.0
+    ingest_mb_per_second: _Amount = 0.0
     assumptions: list[str] = Field(default_factory=list)
 
 
 class SLOs(_Model):
-    p95_latency_ms: float = 200.0
-    error_rate: float = 0.001
-    availability: float = 0.999
+    p95_latency_ms: float = Field(default=200.0, gt=0)
+    error_rate: float = Field(default=0.001, ge=0, le=1)
+    availability: float = Field(default=0.999, gt=0, le=1)
 
 
 class Design(_Model):
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = Field(default=SCHEMA_VERSION, ge=1, le=SCHEMA_VERSION)
     name: _slug("design name") = "design"
     summary: str = ""
     requirements: str = ""

@@ -174,3 +174,28 @@ def test_control_characters_never_reach_the_terminal_or_the_files(capsys, in_tmp
         if path.is_file() and path.suffix in (".md", ".yml", ".yaml", ".sql", ".svg", ".json"):
             text = path.read_text(errors="replace")
             assert "\x1b" not in text and "\x07" not in text, path
+
+
+@pytest.mark.parametrize("change, path", [
+    ({"capacity": {"peak_rps": float("nan")}}, "capacity.peak_rps"),
+    ({"capacity": {"storage_gb_total": float("inf")}}, "capacity.storage_gb_total"),
+    ({"capacity": {"storage_gb_total": -5}}, "capacity.storage_gb_total"),
+    ({"slos": {"availability": 5}}, "slos.availability"),
+    ({"slos": {"p95_latency_ms": -1}}, "slos.p95_latency_ms"),
+    ({"services": [{"name": "api", "instances": 10**30}]}, "services.0.instances"),
+    ({"schema_version": 999}, "schema_version"),
+    ({"decisions": [{"title": "t", "chosen": "a", "weights": {"cost": float("nan")}}]}, "decisions.0.weights.cost"),
+])
+def test_non_finite_and_out_of_range_numbers_are_refused_with_their_field(capsys, in_tmp, change, path):
+    # json.dumps writes NaN and Infinity as JavaScript does: the design files people hand-edit.
+    Path("design.json").write_text(json.dumps({"name": "shop", **change}))
+    assert main(["lint", "design.json"]) == 2
+    line = one_error_line(capsys)
+    assert line.startswith("dwarf-nb: design.json is not a valid design: ") and path in line, line
+
+
+def test_an_absurd_number_in_the_text_is_capped_and_the_design_reads_back(capsys, in_tmp):
+    Path("req.txt").write_text("We get " + "9" * 400 + " orders a day. A team of " + "9" * 60 + " engineers.")
+    assert main(["design", "req.txt", "--json"]) == 0
+    design = Design.model_validate_json(capsys.readouterr().out)
+    assert 0 < design.capacity.peak_rps < float("inf") and all(s.instances <= 1000 for s in design.services)

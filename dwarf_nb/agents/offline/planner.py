@@ -48,7 +48,7 @@ def choose_style(profile: Profile) -> tuple[str, dict[str, dict[str, float]], di
     for criterion, figure in (("team", "team"), ("scale", "peak_rps")):
         if criterion == "team" and profile.team is None:
             continue
-        band = next(b for b in cfg[criterion] if numbers[figure] <= b["upto"])
+        band = next((b for b in cfg[criterion] if numbers[figure] <= b["upto"]), cfg[criterion][-1])
         for st in STYLES:
             scores[st][criterion] = float(band["scores"][st])
         lead = max(STYLES, key=lambda st: band["scores"][st])
@@ -125,7 +125,7 @@ def plan(profile: Profile) -> Plan:
     frugal = (profile.team or 99) <= rules["one_instance_team"] or (
         budget is not None and budget.status != "assumed" and float(budget.value) <= rules["one_instance_budget"])
     redundant = availability >= 0.999 and not (frugal and not profile.has("high_availability"))
-    instances = max(2 if redundant else 1, math.ceil(f.peak_rps / rules["rps_per_instance"]))
+    instances = min(rules["max_instances"], max(2 if redundant else 1, math.ceil(f.peak_rps / rules["rps_per_instance"])))
     kinds, kind_because = choose_kinds(profile, style, tiny, instances)
     contexts = find_contexts(profile)
     p = Plan(style=style, style_points=points, style_scores=scores, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
