@@ -36,7 +36,8 @@ def _read_text(source: str) -> str:
             raise InputError(f"cannot read {source}: {err.strerror}") from None
         where = source
     try:
-        return data.decode("utf-8")
+        # A byte-order mark (Windows editors write one) is not part of the text.
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{where} is not UTF-8 text") from None
 

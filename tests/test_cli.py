@@ -199,3 +199,23 @@ def test_an_absurd_number_in_the_text_is_capped_and_the_design_reads_back(capsys
     assert main(["design", "req.txt", "--json"]) == 0
     design = Design.model_validate_json(capsys.readouterr().out)
     assert 0 < design.capacity.peak_rps < float("inf") and all(s.instances <= 1000 for s in design.services)
+
+
+def test_a_byte_order_mark_is_not_part_of_a_file(capsys, in_tmp):
+    Path("req.txt").write_bytes("\ufeffA shop for outdoor gear: about 300 orders a day.".encode("utf-8"))
+    assert main(["design", "req.txt", "--json"]) == 0
+    design_json = capsys.readouterr().out
+    assert not Design.model_validate_json(design_json).requirements.startswith("\ufeff")
+    Path("design.json").write_bytes(b"\xef\xbb\xbf" + design_json.encode("utf-8"))
+    assert main(["lint", "design.json"]) == 0
+
+
+def test_control_characters_are_dropped_and_a_lone_surrogate_refused_in_one_line(capsys, in_tmp):
+    import dwarf_nb as dw
+    from dwarf_nb.errors import InputError
+
+    d = dw.design("A shop\x00 for outdoor gear\x1b[2J: about 300 orders a day.")
+    assert "\x00" not in d.requirements and "\x1b" not in d.requirements and "outdoor gear[2J" in d.requirements
+    d.to_json()
+    with pytest.raises(InputError, match=r"lone surrogate, U\+D800\) at character 7"):
+        dw.design("A shop\ud800 for outdoor gear: about 300 orders a day.")
