@@ -9,6 +9,7 @@ whole sentence around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -90,8 +91,10 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=2)
 def sentences(text: str) -> tuple[Sentence, ...]:
-    """The sentences of `text`, in order, each with its tokens."""
+    """The sentences of `text`, in order, each with its tokens (kept for the last two texts:
+    the reader and the planner ask for the same text's sentences more than once)."""
     out: list[Sentence] = []
     flat = text.replace("\r", " ").replace("\t", " ")
     for ps, pe in _pieces(flat):
@@ -108,11 +111,10 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 
 
 def sentence_at(text: str, pos: int) -> Sentence | None:
-    """The sentence holding character `pos`."""
-    for s in sentences(text):
-        if s.start <= pos < s.end or pos < s.start:
-            return s
-    return None
+    """The sentence holding character `pos` (or the first after it)."""
+    found = sentences(text)
+    k = bisect_right([s.end for s in found], pos)
+    return found[k] if k < len(found) else None
 
 
 @lru_cache(maxsize=1024)
