@@ -28,7 +28,8 @@ def test_a_period_or_a_time_of_day_is_a_schedule(text, cron):
 @pytest.mark.parametrize("text", ["Traffic peaks between 6pm and 9pm on weekdays.",
                                   "We have 300 daily active users.",
                                   "Opening hours are 9am to 7pm; outages overnight are fine.",
-                                  "About 2,000 visitors arrive at 7am when registration opens."])
+                                  "About 2,000 visitors arrive at 7am when registration opens.",
+                                  "We're open every day and take about 60 orders on a normal day."])
 def test_a_window_of_load_is_not_a_schedule(text):
     assert schedules(text) == []
 

@@ -26,12 +26,13 @@ _CLOCK = re.compile(
 
 
 @cache
-def _table() -> tuple[list[str], dict[str, str], list[str], list[str]]:
+def _table() -> tuple[list[str], dict[str, str], list[str], list[str], list[str]]:
     patterns = load("patterns")
     table = patterns["schedules"]
     phrases = sorted(table, key=len, reverse=True)
     cancel = patterns["traits"]["scheduled"]["not_followed"]
-    return phrases, table, cancel, patterns["schedule_reading"]["load_words"]
+    reading = patterns["schedule_reading"]
+    return phrases, table, cancel, reading["load_words"], reading["opening_words"]
 
 
 def _clock(low: str) -> tuple[int, int] | None:
@@ -59,15 +60,13 @@ def _with_clock(cron: str, clock: tuple[int, int]) -> str:
 
 def read_schedules(sentences: list[Sentence]) -> list[Setting]:
     """One schedule per sentence that sets a period or a time of day for work."""
-    phrases, table, cancel, load_words = _table()
+    phrases, table, cancel, load_words, opening = _table()
     out: list[Setting] = []
     for s in sentences:
         low = s.low
         m = find_phrase(phrases, low, cancel)
         clock = _clock(low)
-        if m is None and clock is None:
-            continue
-        if m is None and find(load_words, low):
+        if (m is None and clock is None) or find(opening, low) or (m is None and find(load_words, low)):
             continue
         cron = table.get(m.group(0).strip(), None) if m is not None else None
         if cron is None and m is not None:
