@@ -80,6 +80,34 @@ def test_skeleton_queries_prepare_against_the_schema(postgres, tmp_path):  # noq
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("service", ["svc-1", "svc-2", "svc-9", "svc-10"])  # Django, Flask, Spring (Java, Kotlin)
+def test_positional_placeholders_bind_the_update_in_the_order_the_skeleton_passes(postgres, tmp_path, service):  # noqa: F811
+    design = rich_design()
+    db = f"positional_{service.replace('-', '_')}"
+    postgres.create_database(db)
+    script = tmp_path / "schema.sql"
+    script.write_text(sql.schema_sql(design))
+    assert _psql(postgres, db, "-f", str(script)).returncode == 0
+    sk = skeletons.skeleton(design, design.service(service))
+    line = next(line for line in sk.code.splitlines() if "UPDATE" in line)
+    statement = next(text for text in skeletons._queries(design, profile(design.service(service)),
+                                                        sql.plan(design).tables[0]).values() if text.startswith("UPDATE"))
+    marker = "%s" if "%s" in statement else "?"
+    args = line.rsplit(marker, 1)[-1]  # what the skeleton passes after the statement, in order
+    order = sorted(["body", "id"], key=lambda a: args.find("json" if a == "body" else "id"))
+    values = {"body": """'{"order": "changed"}'""", "id": "'00000000-0000-0000-0000-000000000001'"}
+    for arg in order:
+        statement = statement.replace(marker, values[arg], 1)
+    table = sql.plan(design).tables[0].qualified
+    result = _psql(postgres, db, "-A", "-t", "-c",
+                   f"INSERT INTO {table} (\"id\", \"order\", \"price\", \"created_at\", \"email\") "
+                   f"VALUES ({values['id']}, 'first', 1, now(), 'a@b.c'); "
+                   f"{statement}; SELECT \"order\" FROM {table};")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "changed"
+
+
+@pytest.mark.postgres
 def test_hostile_field_names_become_exact_columns(postgres, tmp_path):  # noqa: F811
     postgres.create_database("hostile")
     script = tmp_path / "schema.sql"

@@ -103,6 +103,8 @@ def _queries(design: Design, prof: Profile, table: sqlview.Table) -> dict[str, s
         "list": f"SELECT * FROM {t} ORDER BY {key} LIMIT {p1}",
         "item": f"SELECT * FROM {t} WHERE {key} = {p1}",
         "create": f"INSERT INTO {t} ({col_list}) SELECT {col_list} FROM {populate} RETURNING *",
+        # The body ({p2}) comes before the id ({p1}) in the text: drivers with positional
+        # placeholders (? and %s) bind in that order, so their templates pass (body, id).
         "update": f"UPDATE {t} AS cur SET ({col_list}) = (SELECT {col_list} FROM jsonb_populate_record(cur, {p2}::jsonb)) "
         f"WHERE cur.{key} = {p1} RETURNING *",
         "delete": f"DELETE FROM {t} WHERE {key} = {p1}",
