@@ -19,7 +19,6 @@ import jinja2
 
 from ..design import Component, Design, Entity, Service
 from ..knowledge import load
-from .escape import one_line  # noqa: F401  (re-exported: the artifact views import it from here)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import yaml
 
 from ..design import Design
-from .artifacts import EDGE_KINDS, container, env_name, neighbours, one_line, profile, topics
+from .artifacts import EDGE_KINDS, container, env_name, neighbours, profile, topics
+from .escape import one_line
 
 HEALTH = {"interval": "10s", "timeout": "5s", "retries": 5}
 

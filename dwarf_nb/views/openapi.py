@@ -13,7 +13,8 @@ from typing import Optional
 import yaml
 
 from ..design import Design, Entity, Service
-from .artifacts import Route, camel, entity, field_type, handler_name, one_line, pascal, profile, routes, unique
+from .artifacts import Route, camel, entity, field_type, handler_name, pascal, profile, routes, unique
+from .escape import one_line
 
 HTTP_STYLES = ("rest", "graphql", "websocket")
 OPENAPI_VERSION = "3.1.0"

@@ -25,7 +25,6 @@ from .artifacts import (
     env_name,
     handler_name,
     knowledge,
-    one_line,
     pascal,
     profile,
     routes,
@@ -34,7 +33,7 @@ from .artifacts import (
     topics,
     unique,
 )
-from .escape import sql_identifier
+from .escape import one_line, sql_identifier
 
 # How each language writes a SQL placeholder (1-based) for its usual PostgreSQL driver.
 PLACEHOLDERS = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..design import Design, Entity
-from .artifacts import RELATIONAL_KINDS, field_type, one_line, snake, unique
-from .escape import sql_identifier, sql_literal
+from .artifacts import RELATIONAL_KINDS, field_type, snake, unique
+from .escape import one_line, sql_identifier, sql_literal
 
 MAX_IDENTIFIER_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1; longer names are silently cut
 HASH_PARTITIONS = 4

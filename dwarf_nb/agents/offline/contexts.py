@@ -124,10 +124,15 @@ def _take_the_texts_names(found: list[Context], terms: list[Term]) -> None:
                 c.because.append(t.id)
 
 
+def _leaned_on(t: Term, d: dict) -> bool:
+    """The text leans on the noun: you set it, it is used at least twice, or something is done to it."""
+    return t.status == "set" or t.mentions >= d["min_mentions"] or bool(t.actions)
+
+
 def _keep(t: Term, rank: int, d: dict) -> bool:
     if t.noun in _read_nouns() and t.mentions < d["min_mentions"]:
         return False
-    return t.status == "set" or t.mentions >= d["min_mentions"] or bool(t.actions) or rank < d["top_ranked"]
+    return _leaned_on(t, d) or rank < d["top_ranked"]
 
 
 def domain_contexts(profile: Profile, found: list[Context]) -> list[Context]:
@@ -156,9 +161,9 @@ def domain_contexts(profile: Profile, found: list[Context]) -> list[Context]:
             home = made[-1]
         if home is None:
             name = _slug(plural(t.noun))
-            # A noun the text leans on (used twice, acted on, or set by you) can head a service of
-            # its own; a passing one is a module of the service whose context shares its sentence.
-            strong = t.status == "set" or t.mentions >= d["min_mentions"] or bool(t.actions)
+            # A noun the text leans on can head a service of its own; a passing one is a module
+            # of the service whose context shares its sentence.
+            strong = _leaned_on(t, d)
             near = [c.name for c in found if c.spec.get("keywords") and find_phrase(c.spec["keywords"], t.evidence.lower())]
             made.append(Context(name, {"service": name.replace("_", "-"), "workload": "crud", "priority": 4, "seed": t.noun,
                                        "keywords": [t.noun, plural(t.noun)], "entities": [_entity_line(noun, None, t, found)],

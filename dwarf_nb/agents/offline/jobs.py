@@ -1,14 +1,14 @@
-"""Background work of a plan: a job per consumed topic and per scheduled phrase of the text,
-each with retries and a dead-letter destination, and work for any worker left idle."""
+"""Background work of a plan: a job per consumed topic, per schedule of the Brief and per
+timed job of a pattern, each with retries and a dead-letter destination, and work for any
+worker left idle."""
 
 from __future__ import annotations
 
 import re
 
 from .blueprint import Plan, PlannedService
-from .knowledge import find_phrase, load, phrase_pattern
+from .knowledge import phrase_pattern
 from .profile import Profile
-from .reader.text import sentence_at
 from .wiring import _edge
 
 
@@ -114,7 +114,7 @@ _DAYS = {"0": "sunday", "1": "monday", "2": "tuesday", "3": "wednesday", "4": "t
 
 
 def _when(cron: str) -> str:
-    """A word for how often a cron expression runs ('nightly', 'weekly', 'every-minute')."""
+    """A word for how often a cron expression runs ('nightly', 'monday', 'frequent')."""
     minute, hour, dom, _month, dow = cron.split()
     if minute == "*" or minute.startswith("*/"):
         return "frequent"

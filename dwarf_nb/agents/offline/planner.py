@@ -74,8 +74,9 @@ def _human(x: float) -> str:
     return f"{x:.3g}"
 
 
-def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Component kind -> why the design needs it, and kind -> the Brief facts behind that."""
+def choose_kinds(profile: Profile, style: str, quiet: bool, tiny: bool, instances: int) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Component kind -> why the design needs it, and kind -> the Brief facts behind that.
+    A quiet system drops the heavy kinds `[proportion]` names; a tiny one its warehouse too."""
     numbers = profile.numbers()
     kinds: dict[str, str] = {}
     because: dict[str, list[str]] = {}
@@ -88,9 +89,8 @@ def choose_kinds(profile: Profile, style: str, tiny: bool, instances: int) -> tu
             evidence = next((profile.traits[t] for t in rule.get("any_traits", []) if t in profile.traits), "")
             kinds[rule["kind"]] = rule["reason"] + (f" (\"{evidence}\")" if evidence else "")
             because[rule["kind"]] = rule_because(rule, profile)
-    rules = load("patterns")["proportion"]
-    c = profile.capacity
-    if c.peak_rps < rules["quiet_peak_rps"] and c.ingest_mb_per_second < rules["quiet_ingest_mb_s"] and (profile.team or 0) <= rules["quiet_team"]:
+    if quiet:
+        rules = load("patterns")["proportion"]
         for heavy in rules["quiet_drops"] + (rules["tiny_drops"] if tiny else []):
             kinds.pop(heavy, None)
     return kinds, because
@@ -119,14 +119,15 @@ def plan(profile: Profile) -> Plan:
     f = profile.capacity
     style, scores, points = choose_style(profile)
     rules = load("patterns")["proportion"]
-    tiny = f.peak_rps < rules["quiet_peak_rps"] and f.storage_gb_total < rules["tiny_storage_gb"] and (profile.team or 0) <= rules["quiet_team"]
+    quiet = f.peak_rps < rules["quiet_peak_rps"] and f.ingest_mb_per_second < rules["quiet_ingest_mb_s"] and (profile.team or 0) <= rules["quiet_team"]
+    tiny = quiet and f.storage_gb_total < rules["tiny_storage_gb"]
     availability = profile.availability or (0.99 if tiny and not profile.has("high_availability") else 0.999)
     budget = profile.brief.setting("budget_per_month")
     frugal = (profile.team or 99) <= rules["one_instance_team"] or (
         budget is not None and budget.status != "assumed" and float(budget.value) <= rules["one_instance_budget"])
     redundant = availability >= 0.999 and not (frugal and not profile.has("high_availability"))
     instances = min(rules["max_instances"], max(2 if redundant else 1, math.ceil(f.peak_rps / rules["rps_per_instance"])))
-    kinds, kind_because = choose_kinds(profile, style, tiny, instances)
+    kinds, kind_because = choose_kinds(profile, style, quiet, tiny, instances)
     contexts = find_contexts(profile)
     p = Plan(style=style, style_points=points, style_scores=scores, kinds=kinds, contexts=contexts, tiny=tiny, availability=availability,
              kind_because=kind_because)
@@ -209,11 +210,11 @@ def _attach(p: Plan) -> None:
     main API. Every context's `duty` is then added to its service's responsibility."""
     apis = [s for s in p.services if s.kind == "api"]
     workers = [s for s in p.services if s.kind == "worker"]
+    # Who signs in is one concern; a duty with nowhere better to go joins the main domain.
+    domain = [s for s in apis if not any(x.name == "identity" for x in s.contexts)]
     for c in (c for c in p.contexts if c.spec.get("attach")):
         near = [s for n in c.spec.get("near", []) for s in p.services if any(x.name == n for x in s.contexts)]
         background = workers if c.spec.get("kind") == "worker" else []
-        # Who signs in is one concern; a duty with nowhere better to go joins the main domain.
-        domain = [s for s in apis if not any(x.name == "identity" for x in s.contexts)]
         target = (near or background or domain or apis or p.services)[0]
         target.contexts.append(c)
     for s in p.services:

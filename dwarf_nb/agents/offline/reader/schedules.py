@@ -25,6 +25,9 @@ _CLOCK = re.compile(
 )
 
 
+_DAILY = "0 1 * * *"
+
+
 @cache
 def _table() -> tuple[list[str], dict[str, str], list[str], list[str], list[str]]:
     patterns = load("patterns")
@@ -35,19 +38,20 @@ def _table() -> tuple[list[str], dict[str, str], list[str], list[str], list[str]
     return phrases, table, cancel, reading["load_words"], reading["opening_words"]
 
 
-def _clock(low: str) -> tuple[int, int] | None:
+def _clock(low: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((hour, minute), span) of the first time of day in `low`."""
     m = _CLOCK.search(low)
     if m is None:
         return None
     if m.group("word"):
-        return (0, 0) if m.group("word") == "midnight" else (12, 0)
+        return ((0, 0) if m.group("word") == "midnight" else (12, 0)), m.span()
     if m.group("h24"):
-        return int(m.group("h24")), int(m.group("m24"))
+        return (int(m.group("h24")), int(m.group("m24"))), m.span()
     hour, minute = int(m.group("h")), int(m.group("m") or 0)
     if hour > 12 or minute > 59:
         return None
     pm = m.group("ap").lower().startswith("p")
-    return (hour % 12 + (12 if pm else 0)), minute
+    return (hour % 12 + (12 if pm else 0), minute), m.span()
 
 
 def _with_clock(cron: str, clock: tuple[int, int]) -> str:
@@ -68,11 +72,11 @@ def read_schedules(sentences: list[Sentence]) -> list[Setting]:
         clock = _clock(low)
         if (m is None and clock is None) or find(opening, low) or (m is None and find(load_words, low)):
             continue
-        cron = table.get(m.group(0).strip(), None) if m is not None else None
-        if cron is None and m is not None:
-            cron = next((table[p] for p in phrases if find([p], m.group(0))), "0 1 * * *")
-        cron = _with_clock(cron or "0 1 * * *", clock) if clock else cron
-        start, end = (m.start(), m.end()) if m is not None else _CLOCK.search(low).span()
+        # The period's expression (a phrase may be a stem such as "embargo*"), else every day.
+        cron = next((table[p] for p in phrases if find_phrase([p], m.group(0))), _DAILY) if m is not None else _DAILY
+        if clock is not None:
+            cron = _with_clock(cron, clock[0])
+        start, end = m.span() if m is not None else clock[1]
         out.append(Setting(id=f"constraint.schedule-{len(out) + 1}", name="schedule", value=cron, unit="cron",
                            evidence=s.evidence, span=(s.start + start, s.start + end)))
     return out
