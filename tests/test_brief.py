@@ -487,3 +487,29 @@ def test_a_unit_or_two_is_a_duration_not_a_rate(text):
 @pytest.mark.parametrize("text", ["It runs in our three data centres plus GCP.", "We run two data centers and burst into AWS."])
 def test_own_data_centres_beside_a_cloud_mean_portable_self_hosted_parts(text):
     assert dw.brief(text + " About 100 orders a day.").value("hosting") == "self_hosted"
+
+
+@pytest.mark.parametrize("text, need", [
+    ("We sell to 300 agencies, and agencies only ever see their own data.", "multi_tenancy"),
+    ("Each employer's records must be walled off from the others.", "multi_tenancy"),
+    ("Our biggest customer must never slow the others down.", "multi_tenancy"),
+    ("Readers can comment after signing in.", "accounts"),
+    ("50,000 players have registered and about 8,000 play a day.", "accounts"),
+    ("A trapped-passenger alarm must reach the control room within a minute.", "notifications"),
+    ("When two people like each other, both must learn of the match within a second.", "notifications"),
+    ("Owners get an email when a booking is cancelled.", "notifications"),
+    ("An invoice sent twice must be detected as a duplicate.", "idempotency"),
+    ("Votes are retried by the app, so each one must be applied once.", "idempotency"),
+    ("Scans that upload again after a reconnect must be de-duplicated.", "idempotency"),
+    ("A post should reach every follower within a minute.", "fanout"),
+    ("The alert goes to tens of thousands of phones at once.", "fanout"),
+])
+def test_needs_in_other_words(text, need):
+    assert need in {n.name for n in dw.brief(text).needs if n.value}
+
+
+@pytest.mark.parametrize("text, need", [("Nobody pays; it is an internal tool.", "payments"),
+                                        ("No one searches it; people open links we send them.", "keyword_search")])
+def test_nobody_and_no_one_rule_a_need_out(text, need):
+    found = {n.name: n.value for n in dw.brief(text).needs}
+    assert found.get(need) is False

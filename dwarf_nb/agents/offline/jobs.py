@@ -9,6 +9,7 @@ import re
 from .blueprint import Plan, PlannedService
 from .knowledge import phrase_pattern
 from .profile import Profile
+from .reader.lexicon import words
 from .wiring import _edge
 
 
@@ -131,14 +132,9 @@ def _when(cron: str) -> str:
 
 def _subject_words(sentence: str) -> list[str]:
     """The first words of a sentence that say what the work is, without time words and filler."""
-    skip = _FILLER | _TIME_WORDS
-    words = [w for w in re.findall(r"[a-z]+", sentence.lower()) if len(w) > 2 and w not in skip]
-    return words[:3]
-
-
-_TIME_WORDS = frozenset("every each night nightly daily weekly monthly hourly morning evening day week month year midnight noon "
-                        "monday tuesday wednesday thursday friday saturday sunday mondays tuesdays wednesdays thursdays fridays "
-                        "saturdays sundays weekday weekdays once twice time times".split())
+    skip = _FILLER | words("schedule_words")
+    found = [w for w in re.findall(r"[a-z]+", sentence.lower()) if len(w) > 2 and w not in skip]
+    return found[:3]
 
 
 def _runner(p: Plan, sentence: str) -> tuple[str, str]:

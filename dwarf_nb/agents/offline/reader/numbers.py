@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .lexicon import numbers, units
+from .lexicon import data, numbers, units
 from .text import Sentence, Token
 
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
@@ -148,9 +148,6 @@ def _scaled(toks: list[Token], k: int, value: float, used: int, vague: bool) -> 
     return value, used, vague
 
 
-_LARGEST = 1e15
-
-
 def numbers_in(s: Sentence) -> list[Num]:
     """Every number of the sentence, left to right."""
     toks = s.tokens
@@ -194,10 +191,9 @@ def numbers_in(s: Sentence) -> list[Num]:
         if num is None:
             i += 1
             continue
-        if not num.value <= _LARGEST:  # also catches inf and nan
-            # A figure past any real system's (a 400-digit number, "a billion billion"): capped,
-            # so that every estimate made from it stays a number.
-            num.value, num.vague = _LARGEST, True
+        largest = data()["numbers"]["limits"]["largest"]
+        if not num.value <= largest:  # also catches inf and nan
+            num.value, num.vague = largest, True
         _form(num, toks, words)
         out.append(num)
         i = max(num.j, i + 1)
