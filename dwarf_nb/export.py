@@ -1,10 +1,11 @@
 """Export a Design as BACKEND_DESIGN.md and its artifacts, safely.
 
-Safe means: the same Design always gives the same bytes (no timestamps); each file is
-written to a temporary name and moved into place, so a reader never sees half a file; a
-manifest (`.dwarf-manifest.json`) records the hash of every file written, so a file the
-user edited since the last export is never overwritten without `force`; and no path can
-leave the target folder (names are sanitised, symlinks are not followed out).
+Safe means: the same Design always gives the same bytes (no timestamps); the whole export
+replaces the previous one as a single change under a folder lock (journal.py), so a reader,
+a second writer or a killed process never leaves half of one; a manifest
+(`.dwarf-manifest.json`) records the hash of every file written, so a file the user edited
+since the last export is never overwritten without `force`; and no path can leave the target
+folder (names are sanitised, symlinks are not followed out).
 """
 
 from __future__ import annotations
@@ -12,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
+from . import journal
 from .design import Design
 from .errors import ExportConflict, InputError
 
 MANIFEST = ".dwarf-manifest.json"
 FORMATS = ("md", "html")
 DOCUMENT = "BACKEND_DESIGN"
-FILE_MODE = 0o644
 
 
 def _sha256(data: bytes) -> str:
@@ -105,19 +105,6 @@ def _read_manifest(root: Path) -> dict[str, str]:
         return {}
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, FILE_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _conflicts(root: Path, targets: dict[str, Path], files: dict[str, bytes], manifest: dict[str, str]) -> list[str]:
     """Files on disk that the user changed (or dwarf-nb never wrote) and that this export would replace."""
     found = []
@@ -145,30 +132,35 @@ def export(design: Design, directory, force: bool = False, formats: Iterable[str
     files = render_files(design, formats)
     root = _root(directory)
     targets = {relative: _target(root, relative) for relative in files}
-    manifest = _read_manifest(root)
-    if not force:
-        edited = _conflicts(root, targets, files, manifest)
-        if edited:
-            more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
-            how = "was edited since the last export" if edited[0] in manifest else "exists and was not written by dwarf-nb"
-            raise ExportConflict(
-                f"{root / edited[0]}{more} {how}: re-run with --force (force=True) to overwrite it"
-            )
-    try:
-        for relative, path in targets.items():
-            if not path.exists() or path.read_bytes() != files[relative]:
-                _write(path, files[relative])
-    except OSError as err:  # a read-only or special folder (/proc), a full disk
-        raise InputError(f"cannot write {err.filename or root}: {err.strerror}") from None
-    for relative, digest in manifest.items():  # files an older version of the design produced
-        if relative in files:
-            continue
-        try:
-            stale = _target(root, relative)
-        except ExportConflict:
-            continue
-        if stale.is_file() and _sha256(stale.read_bytes()) == digest:
-            stale.unlink()
-    record = {"generator": "dwarf-nb", "design": design.name, "files": {k: _sha256(v) for k, v in files.items()}}
-    _write(root / MANIFEST, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
+    with journal.locked(root):
+        manifest = _read_manifest(root)
+        if not force:
+            _refuse_edits(root, targets, files, manifest)
+        writes = {rel: data for rel, data in files.items() if not _holds(targets[rel], data)}
+        removals = [rel for rel, digest in manifest.items() if rel not in files and _untouched(root, rel, digest)]
+        record = {"generator": "dwarf-nb", "design": design.name, "files": {k: _sha256(v) for k, v in files.items()}}
+        text = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
+        if writes or removals or not _holds(root / MANIFEST, text):
+            journal.commit(root, {**writes, MANIFEST: text}, removals)
     return [targets[relative] for relative in files]
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    return path.is_file() and not path.is_symlink() and path.read_bytes() == data
+
+
+def _untouched(root: Path, relative: str, digest: str) -> bool:
+    """A file an older version of the design produced, left as dwarf-nb wrote it."""
+    try:
+        stale = _target(root, relative)
+    except ExportConflict:
+        return False
+    return stale.is_file() and _sha256(stale.read_bytes()) == digest
+
+
+def _refuse_edits(root: Path, targets: dict[str, Path], files: dict[str, bytes], manifest: dict[str, str]) -> None:
+    edited = _conflicts(root, targets, files, manifest)
+    if edited:
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        how = "was edited since the last export" if edited[0] in manifest else "exists and was not written by dwarf-nb"
+        raise ExportConflict(f"{root / edited[0]}{more} {how}: re-run with --force (force=True) to overwrite it")
