@@ -3,6 +3,10 @@
 Every design and refinement is a new version of its name, so a kernel restart loses
 nothing. The response cache keeps what a paid model call returned, and failures keep
 the requirements text (and any partial output) of a call that did not finish.
+
+Several kernels or processes may share one store (two notebooks in one folder): the file is
+in WAL mode, every write is one `BEGIN IMMEDIATE` transaction (so a version number is read
+and taken under the same write lock) and a writer waits up to BUSY_S for another.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from contextlib import contextmanager
+from typing import Iterator, Optional
 
 from .design import Design
 from .errors import InputError
 
 DEFAULT_PATH = Path(".dwarf") / "designs.db"
+BUSY_S = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS designs (
@@ -76,17 +82,43 @@ class Store:
         if self._conn is None:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(self.path)
+                conn = sqlite3.connect(self.path, timeout=BUSY_S, isolation_level=None)
                 try:
+                    conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
                 except sqlite3.Error:
                     conn.close()
                     raise
             except (OSError, sqlite3.Error) as err:  # a folder, a file of another kind, no permission
-                reason = err.strerror if isinstance(err, OSError) else str(err)
-                raise InputError(f"cannot open the design store {self.path}: {reason}") from None
+                raise self._explain(err, "open") from None
             self._conn = conn
         return self._conn
+
+    def _explain(self, err: OSError | sqlite3.Error, doing: str = "write to") -> InputError:
+        reason = err.strerror if isinstance(err, OSError) else str(err)
+        if isinstance(err, sqlite3.OperationalError) and "locked" in reason:
+            return InputError(
+                f"the design store {self.path} stayed locked by another process for {BUSY_S:g} s: "
+                "try again when it has finished"
+            )
+        return InputError(f"cannot {doing} the design store {self.path}: {reason}")
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction that holds the write lock from its first statement."""
+        db = self._db()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise self._explain(err) from None
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException as err:
+            db.execute("ROLLBACK")
+            if isinstance(err, sqlite3.OperationalError):
+                raise self._explain(err) from None
+            raise
 
     def close(self) -> None:
         if self._conn is not None:
@@ -96,8 +128,7 @@ class Store:
     # -- designs ---------------------------------------------------------------------
     def save(self, design: Design, note: str = "") -> int:
         """Store `design` as the next version of its name; returns that version number."""
-        db = self._db()
-        with db:
+        with self._writing() as db:
             (latest,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM designs WHERE name = ?", (design.name,)).fetchone()
             version = latest + 1
             db.execute(
@@ -141,14 +172,12 @@ class Store:
         return row[0] if row else None
 
     def cache_put(self, key: str, body: str) -> None:
-        db = self._db()
-        with db:
+        with self._writing() as db:
             db.execute("INSERT OR REPLACE INTO responses (key, created, body) VALUES (?, ?, ?)", (key, time.time(), body))
 
     # -- failed calls: nothing the user wrote or paid for is lost ---------------------
     def record_failure(self, backend: str, requirements: str, error: str, partial: str = "") -> int:
-        db = self._db()
-        with db:
+        with self._writing() as db:
             cur = db.execute(
                 "INSERT INTO failures (created, backend, requirements, partial, error) VALUES (?, ?, ?, ?, ?)",
                 (time.time(), backend, requirements, partial, error),
