@@ -90,7 +90,6 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=64)
 @lru_cache(maxsize=2)
 def sentences(text: str) -> tuple[Sentence, ...]:
     """The sentences of `text`, in order, each with its tokens (kept for the last two texts:
