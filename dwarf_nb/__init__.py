@@ -21,30 +21,41 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def design(text: str, name: str | None = None, backend: str = "offline", progress=None, facts: dict | None = None,
-           **options: Any) -> "Design":
+           max_input_mb: float | None = None, **options: Any) -> "Design":
     """Design a backend from a requirements text (offline rules unless told otherwise).
 
-    `facts` corrects what the designer reads, like front matter does: ``{"team": 2, "needs": {"search": False}}``."""
+    `facts` corrects what the designer reads, like front matter does: ``{"team": 2, "needs": {"search": False}}``.
+    A text past `max_input_mb` megabytes (default 2) is refused before any work."""
     from .agents import check_name, check_text, get_agent
+    from .limits import check_text_size
+
+    check_text_size(text, max_input_mb, "max_input_mb")
 
     extra = {} if facts is None else {"facts": facts}
     return get_agent(backend, **options).design(check_text(text), name=check_name(name), progress=progress, **extra)
 
 
-def brief(text: str, facts: dict | None = None) -> "Brief":
+def brief(text: str, facts: dict | None = None, max_input_mb: float | None = None) -> "Brief":
     """What the offline reader understands of a requirements text, as a Brief of facts.
 
     `facts` (or YAML front matter at the top of the text) sets facts that win over
     anything read, e.g. ``{"team": 2, "hosting": "self-hosted"}``."""
     from .agents import check_text
     from .agents.offline.reader import read_brief
+    from .limits import check_text_size
+
+    check_text_size(text, max_input_mb, "max_input_mb")
 
     return read_brief(check_text(text), facts)
 
 
-def refine(current: "Design", request: str, backend: str = "offline", progress=None, **options: Any) -> "Design":
+def refine(current: "Design", request: str, backend: str = "offline", progress=None,
+           max_input_mb: float | None = None, **options: Any) -> "Design":
     """Apply a change request to a design and return the new version."""
     from .agents import check_design, check_text, get_agent
+    from .limits import check_text_size
+
+    check_text_size(request, max_input_mb, "max_input_mb", "the change request")
 
     return get_agent(backend, **options).refine(check_design(current), check_text(request), progress=progress)
 

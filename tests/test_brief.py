@@ -513,3 +513,15 @@ def test_needs_in_other_words(text, need):
 def test_nobody_and_no_one_rule_a_need_out(text, need):
     found = {n.name: n.value for n in dw.brief(text).needs}
     assert found.get(need) is False
+
+
+@pytest.mark.parametrize("text", [
+    "We take 300 orders a day and 0 refunds a day, and each refund produces 2 emails.",
+    "Drivers send 5,000 updates a minute and 0 photos a minute, each photo makes 3 thumbnails.",
+])
+def test_a_stream_of_nothing_derives_nothing(text):
+    # "each refund produces 2 emails" of 0 refunds: no emails stream, and no division by zero
+    brief = dw.brief(text)
+    assert [w.avg_per_s for w in brief.workloads if w.status == "derived" and "×" in (w.formula or "")
+            and " per " in (w.formula or "")] == []
+    assert dw.design(text).capacity.peak_rps > 0

@@ -7,6 +7,9 @@ Each fault the API can produce has a test of what the user ends up seeing.
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 
 import pytest
 
@@ -370,12 +373,49 @@ def test_a_connection_reset_is_retried_then_explained(make, fake):
         make(max_retries=1, use_cache=False).design(TEXT)
 
 
-def test_a_timeout_names_the_setting_to_raise(make, fake, store):
-    fake.push(fa.stall(2.0))
+@pytest.fixture
+def black_hole():
+    """A host that accepts connections and never answers; yields (url, accepted sockets)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:  # the listener was closed
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    listener.close()
+    for conn in accepted:
+        conn.close()
+
+
+def test_a_host_that_never_answers_is_called_a_network_fault(black_hole, store):
+    url, accepted = black_hole
+    agent = ClaudeAgent(api_key=KEY, base_url=url, store=store, timeout=0.3, max_retries=2)
     with pytest.raises(AgentError) as info:
+        agent.design(TEXT)
+    message = str(info.value)
+    assert message.startswith(f"no response at all from {url} in 3 attempts of 0.3 s (0.9 s in all): "
+                              "the network is the likely cause")
+    assert "--max-retries" in message and "--timeout" in message and "\n" not in message
+    assert len(accepted) == 3  # every attempt the message counts was made
+    assert KEY not in message and store.failures()[0]["requirements"] == TEXT
+
+
+def test_an_answer_that_stops_arriving_names_the_timeout(make, fake):
+    def stall_mid_answer(h, body) -> None:
+        fa._stream_prefix(h, body, h.server_fake.usage_for(body))
+        time.sleep(2.0)
+        h.reset()
+
+    fake.default = stall_mid_answer
+    with pytest.raises(AgentError, match=r"^the Anthropic API's answer stopped arriving for the 0\.3 s timeout: raise "
+                                         r"the timeout \(--timeout"):
         make(timeout=0.3, max_retries=0).design(TEXT)
-    assert str(info.value).startswith("no answer from the Anthropic API within the 0.3 s timeout: raise the timeout")
-    assert store.failures()[0]["requirements"] == TEXT
 
 
 @pytest.mark.parametrize(
@@ -471,6 +511,8 @@ def test_the_key_never_shows_in_messages_store_or_output(make, fake, store, caps
         ({"fallback": "cloud"}, "fallback must be 'offline' or None, not 'cloud'"),
         ({"max_retries": -1}, "max_retries must be a whole number of at least 0, not -1"),
         ({"timeout": 0}, "timeout must be a positive number of seconds, not 0"),
+        ({"timeout": float("nan")}, "timeout must be a positive number of seconds, not nan"),
+        ({"timeout": float("inf")}, "timeout must be a positive number of seconds, not inf"),
     ],
 )
 def test_bad_options_are_input_errors(options, message):

@@ -83,3 +83,12 @@ def test_a_broken_agent_file_exits_2(env, fake, capsys, in_tmp):
     persona.write_text("no front matter at all\n")
     code, _, err = run(capsys, "design", str(env), "--backend", "anthropic", "--agent", str(persona))
     assert code == 2 and "has no YAML front matter" in err and err.count("\n") == 1
+
+
+def test_timeout_and_max_retries_options_reach_the_agent(env, fake, capsys):
+    fake.default = fa.stall(2.0)
+    code, out, err = run(capsys, "design", str(env), "--backend", "anthropic", "--timeout", "0.3", "--max-retries", "0")
+    assert code == 1 and out == ""
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"dwarf-nb: no response at all from {fake.url} in 1 attempt of 0.3 s: the network")
+    assert len(fake.requests) == 1  # no retry was made

@@ -137,6 +137,26 @@ def test_settings_reach_the_anthropic_agent(ip, in_tmp, monkeypatch):
     assert "anthropic backend" in ran.last("text/html")
 
 
+def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
+    import dwarf_nb
+    from dwarf_nb.agents.claude import ClaudeAgent
+
+    seen = {}
+
+    def answer_without_network(self, text, name=None, progress=None):
+        seen.update(timeout=self.timeout, retries=self.max_retries)
+        return dwarf_nb.design(text, name=name).model_copy(update={"backend": "anthropic"})
+
+    monkeypatch.setattr(ClaudeAgent, "design", answer_without_network)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-used")
+    run(ip, "%config DwarfMagics.timeout = 5")
+    ran = run(ip, f"%%dwarf shop --backend anthropic --timeout 300 --max-retries 4\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    assert seen == {"timeout": 300.0, "retries": 4}
+    message = run(ip, f"%%dwarf shop --backend anthropic --timeout soon\n{SHOP}").usage_error()
+    assert "--timeout" in message and "soon" in message
+
+
 def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -270,7 +271,7 @@ class ClaudeAgent:
         for what, value, low in (("max_retries", max_retries, 0), ("max_tokens", max_tokens, 1)):
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise InputError(f"{what} must be a whole number of at least {low}, not {value!r}")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
             raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
         self.agent = load_agent_file(agent_file)
         self.model = resolve_model(model or self.agent.model)
@@ -420,9 +421,10 @@ class ClaudeAgent:
                 time.sleep(_BROKEN_STREAM_BACKOFF_S * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _explain(self, err: BaseException, client: anthropic.Anthropic, partial: str = "") -> AgentError:
+    def _explain(self, err: BaseException, client: anthropic.Anthropic, partial: str = "", started: bool = False) -> AgentError:
         error = explain(
-            err, model=self.model, timeout=self.timeout, retries=self.max_retries, base_url=str(client.base_url), key=client.api_key
+            err, model=self.model, timeout=self.timeout, retries=self.max_retries, base_url=str(client.base_url),
+            key=client.api_key, started=started,
         )
         error.partial = partial  # what had arrived, kept with the failure
         return error
@@ -472,7 +474,7 @@ class ClaudeAgent:
             )
             if started and (broken or dropped):
                 raise _BrokenStream(err, reply) from None
-            raise self._explain(err, client, reply.raw) from None
+            raise self._explain(err, client, reply.raw, started=started) from None
         reply.raw = "".join(parts)
         if snapshot.stop_reason is None and reply.json_error is None:
             raise _BrokenStream(StreamCut(), reply)

@@ -57,13 +57,32 @@ def _detail(err: anthropic.APIStatusError) -> str:
     return err.api_message or (err.type or "no details given")
 
 
-def explain(err: BaseException, *, model: str, timeout: float, retries: int, base_url: str, key: Optional[str]) -> AgentError:
-    """The AgentError to raise for `err`, an exception from the SDK or its transport."""
+def _seconds(s: float) -> str:
+    return f"{s:g} s" if s < 120 else f"{s / 60:.3g} min"
+
+
+def explain(err: BaseException, *, model: str, timeout: float, retries: int, base_url: str, key: Optional[str],
+            started: bool = False) -> AgentError:
+    """The AgentError to raise for `err`, an exception from the SDK or its transport.
+
+    `started`: the answer had begun to arrive (a timeout then is a slow model, not the network)."""
     if isinstance(err, (anthropic.APITimeoutError, httpx2.TimeoutException)):
-        return Unavailable(
-            f"no answer from the Anthropic API within the {timeout:g} s timeout: raise the timeout "
-            "(timeout= / %config DwarfMagics.timeout) or simplify the requirements"
-        )
+        if started:
+            return Unavailable(
+                f"the Anthropic API's answer stopped arriving for the {timeout:g} s timeout: raise the timeout "
+                "(--timeout / timeout= / %config DwarfMagics.timeout) or simplify the requirements"
+            )
+        # The SDK asked `retries` more times, each waiting the whole timeout, and no byte came
+        # back: a server that accepts and never answers is a proxy, a firewall or a wrong URL.
+        attempts = retries + 1
+        tries = f"{attempts} attempt{'s' if attempts > 1 else ''} of {timeout:g} s"
+        total = f" ({_seconds(attempts * timeout)} in all)" if attempts > 1 else ""
+        return Unavailable(scrub(
+            f"no response at all from {base_url} in {tries}{total}: the network is the likely cause "
+            "(a proxy, a firewall or ANTHROPIC_BASE_URL), not the model; check it, or set --max-retries / "
+            f"--timeout (DwarfMagics.max_retries, .timeout) to fail sooner, {_OFFLINE}",
+            key,
+        ))
     retries_done = f"{retries} {'retry' if retries == 1 else 'retries'}"
     if isinstance(err, StreamCut):
         return Unavailable(

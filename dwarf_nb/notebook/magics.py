@@ -41,7 +41,7 @@ from .config import project_settings
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 HELP = """\
-%%dwarf [NAME] [--backend B] [--refine] [--no-map] [-o VAR]
+%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [-o VAR]
     Design a backend from the requirements in the cell body and show it.
     The design is saved as a new version of NAME in the history store
     (.dwarf/designs.db beside the notebook) and bound to the variable NAME
@@ -49,6 +49,8 @@ HELP = """\
     --refine    apply the cell as a change request to the existing design NAME
     --backend   offline (default, no network) or anthropic
     --no-map    leave the service map out of the display
+    --timeout, --max-retries   for the anthropic backend: seconds to wait for each
+                answer, and how often a failed call is tried again
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
     to insert the value of the notebook variable `var`; it is inserted once, as is.
     Correct what the designer reads with YAML front matter at the top of the cell:
@@ -71,7 +73,7 @@ HELP = """\
 %dwarf help                          this text
 
 Settings: %config DwarfMagics (backend, model, agent_file, store_path, direction,
-show_map, fallback, max_retries, timeout, use_cache, suppress), or the same keys
+show_map, fallback, max_retries, timeout, max_input_mb, use_cache, suppress), or the same keys
 under [tool.dwarf_nb] in pyproject.toml; %config wins."""
 
 
@@ -190,6 +192,9 @@ class DwarfMagics(Magics, Configurable):
     timeout = Float(None, allow_none=True, min=0, help="Seconds to wait for a model answer (agent default when unset).").tag(
         config=True
     )
+    max_input_mb = Float(2.0, min=0.001, help="Largest requirements text a cell may hold, in megabytes.").tag(
+        config=True
+    )
     use_cache = Bool(True, help="Reuse a model answer already paid for instead of asking again.").tag(config=True)
     suppress = Union(
         [Dict(), List(Unicode())],
@@ -283,6 +288,8 @@ class DwarfMagics(Magics, Configurable):
     @argument("--backend", metavar="B", help="offline or anthropic (default: DwarfMagics.backend)")
     @argument("--refine", action="store_true", help="apply the cell as a change request to the design NAME")
     @argument("--no-map", action="store_true", help="leave the service map out of the display")
+    @argument("--timeout", type=float, metavar="S", help="seconds to wait for each model answer (anthropic)")
+    @argument("--max-retries", type=int, metavar="N", help="retries of a failed model call (anthropic)")
     @argument("-o", "--output", dest="var", metavar="VAR", help="bind the design to VAR instead of NAME")
     @_user_errors
     def dwarf_cell(self, line: str, cell: str):
@@ -293,10 +300,13 @@ class DwarfMagics(Magics, Configurable):
         import dwarf_nb
 
         from ..agents import check_name, check_text
+        from ..limits import check_text_size
         from .progress import ProgressLine
 
         args = _parse(self.dwarf_cell, line)
+        check_text_size(cell, self.max_input_mb, "%config DwarfMagics.max_input_mb", "the cell")
         text = check_text(self._interpolate(cell))
+        check_text_size(text, self.max_input_mb, "%config DwarfMagics.max_input_mb", "the cell with its {{variables}} filled in")
         check_name(args.name)
         if args.refine and args.name is None:
             raise InputError("--refine needs the NAME of the design to change, e.g. %%dwarf shop --refine")
@@ -311,10 +321,14 @@ class DwarfMagics(Magics, Configurable):
             with self._store(write=True) as store:
                 current = self._resolve(args.name, store) if args.refine else None
                 options = self._agent_options(backend, store)
+                options.update({key: getattr(args, key) for key in ("timeout", "max_retries")
+                                if getattr(args, key) is not None})
                 if current is not None:
-                    result = dwarf_nb.refine(current, text, backend=backend, progress=progress, **options)
+                    result = dwarf_nb.refine(current, text, backend=backend, progress=progress,
+                                             max_input_mb=self.max_input_mb, **options)
                 else:
-                    result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress, **options)
+                    result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress,
+                                             max_input_mb=self.max_input_mb, **options)
                 note = _one_line(text)[:120] if current is not None else "designed"
                 version = store.save(result, note=note)
         except BaseException:
@@ -434,7 +448,7 @@ class DwarfMagics(Magics, Configurable):
                 raise InputError("--weights and --widget do not go together: the widget's sliders set the weights")
             from .widgets import TradeoffExplorer
 
-            def bind(new: Design) -> None:
+            def bind(new) -> None:  # the Design the widget applied
                 self.shell.user_ns[_variable(new.name)] = new
 
             # Returned, not displayed: the cell shows it, and `ex = %dwarf tradeoffs … --widget` keeps it.

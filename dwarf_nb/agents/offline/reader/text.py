@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .lexicon import lemma
+from .lexicon import data, lemma
 
 # Digits with thousands commas and a decimal part; words (with inner hyphens or
 # apostrophes split off later); currency and other single symbols.
@@ -87,6 +87,22 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((s, m.end()))
         s = m.end()
     out.append((s, end))
+    return [piece for span in out for piece in _bounded(text, *span)]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`start:end` in pieces no longer than the longest sentence: cut at the last comma or
+    semicolon inside the limit, else at the last space, else where the limit falls."""
+    longest = data()["sentences"]["longest"]
+    out = []
+    while end - start > longest:
+        window = text[start:start + longest]
+        cut = max(window.rfind(", "), window.rfind("; "))
+        cut = cut + 1 if cut > 0 else window.rfind(" ")
+        cut = start + (cut if cut > 0 else longest)
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
     return out
 
 

@@ -825,6 +825,8 @@ class Composer:
             if base is None:
                 continue
             avg = base.avg_per_s * r.per_s
+            if not avg:
+                continue  # a stream of nothing ("0 updates per job") adds no load
             if any(w.op == _rw(r.op) and w is not base and w.avg_per_s and 0.8 <= w.avg_per_s / avg <= 1.25
                    for w in by_evidence.get(r.sent.evidence, [])):
                 continue  # "ten opens per link, so roughly a billion redirects": the same stream said twice
@@ -946,12 +948,16 @@ class Composer:
                         size_bytes=r.size)
 
     def _sizes(self, workloads: list[Workload]) -> None:
+        by_evidence: dict[str, list[Workload]] = {}
+        for w in workloads:
+            by_evidence.setdefault(w.evidence, []).append(w)
+        by_name = _ByWords([(w.name, w) for w in workloads])
         for noun, size, q in self.sizes:
             if ">" in noun:
                 continue
-            target = next((w for w in workloads if noun and (_same(w.name, noun) or _same(noun, w.name))), None)
+            target = next((w for n, w in by_name.get(noun) if noun and (_same(n, noun) or _same(noun, n))), None)
             if target is None:
-                writes = [w for w in workloads if w.op == "write" and w.size_bytes is None and w.evidence == q.sent.evidence]
+                writes = [w for w in by_evidence.get(q.sent.evidence, []) if w.op == "write" and w.size_bytes is None]
                 target = writes[0] if writes else None
             if target is None and (not noun or noun.split()[-1] in words("files")):
                 # "a file is about 1 MB": the one stream that carries files, said in another sentence
@@ -964,19 +970,22 @@ class Composer:
     def _merge_stated_peaks(self, workloads: list[Workload]) -> list[Workload]:
         """'Normally 500 views a day, but 40 page loads a second during an outage': one workload, its average and its peak."""
         out: list[Workload] = []
+        same_sentence: dict[tuple, list[int]] = {}  # (evidence, op, actor) -> places in `out`
         for w in workloads:
-            twin = next((o for o in out if o.evidence == w.evidence and o.op == w.op and o.actor == w.actor
-                         and (o.peak_rule == "stated") != (w.peak_rule == "stated")), None)
-            if twin is None:
+            places = same_sentence.setdefault((w.evidence, w.op, w.actor), [])
+            at = next((i for i in places if (out[i].peak_rule == "stated") != (w.peak_rule == "stated")), None)
+            if at is None:
+                places.append(len(out))
                 out.append(w)
                 continue
+            twin = out[at]
             avg, peak = (twin, w) if w.peak_rule == "stated" else (w, twin)
             if peak.peak_per_s <= avg.avg_per_s:
+                places.append(len(out))
                 out.append(w)
                 continue
-            merged = avg.model_copy(update={"peak_per_s": peak.peak_per_s, "peak_rule": "given",
-                                            "formula": f"{avg.formula}; peak {peak.formula}"})
-            out[out.index(twin)] = merged
+            out[at] = avg.model_copy(update={"peak_per_s": peak.peak_per_s, "peak_rule": "given",
+                                             "formula": f"{avg.formula}; peak {peak.formula}"})
         return out
 
     def _peaks(self, workloads: list[Workload]) -> None:
@@ -1010,10 +1019,10 @@ class Composer:
     def _data(self, workloads: list[Workload]) -> list[DataItem]:
         items: list[DataItem] = []
         default_ret = None
+        by_name = _ByWords([(w.name, w) for w in workloads])
         for noun, seconds, q in self.retention:
             years = seconds / YEAR
-            matched = [w for w in workloads if noun and _same(w.name, noun)]
-            if not matched:
+            if not any(noun and _same(n, noun) for n, _ in by_name.get(noun)):
                 default_ret = max(default_ret or 0, years) if noun == "" or not any(_same(s["item"], noun) for s in self.stock) else default_ret
                 if default_ret is None:
                     default_ret = years
@@ -1023,14 +1032,17 @@ class Composer:
         if forever:
             default_ret = max(default_ret or 0, 5.0)
         self.out.horizon_years = default_ret
+        shares = [(*k.split(">", 1), sz, q) for k, sz, q in self.sizes if ">" in k]  # "item>media": a part of each item
+        kept = _ByWords([(noun, sec) for noun, sec, _ in self.retention if noun])
+        shares_of = _ByWords([(item, (media, sz, q)) for item, media, sz, q in shares])
         for w in workloads:
             if w.op != "write":
                 continue
             size = w.size_bytes
-            keep = next((sec / YEAR for noun, sec, q in self.retention if noun and _same(w.name, noun)), None) or next(
+            keep = next((sec / YEAR for noun, sec in kept.get(w.name) if _same(w.name, noun)), None) or next(
                 (sec / YEAR for noun, sec, q in self.retention if noun and _mentions(w.evidence, noun)), None) or default_ret
             monthly = w.avg_per_s * MONTH * (size or 0)
-            extra = [(k.split(">", 1)[1], sz, q) for k, sz, q in self.sizes if ">" in k and _same(w.name, k.split(">", 1)[0])]
+            extra = [share for item, share in shares_of.get(w.name) if _same(w.name, item)]
             if size:
                 items.append(DataItem(id=f"data.{_slug(w.name)}", item=w.name, size_bytes=size, per_month=w.avg_per_s * MONTH,
                                       retention_years=keep, gb_per_month=monthly / 1e9, gb_total=monthly / 1e9 * 12 * (keep or 1.0),
@@ -1065,8 +1077,9 @@ class Composer:
             size = next((sz for noun, sz in sizes.get(st["item"]) if _same(st["item"], noun)), None)
             if size is None:
                 # "40,000 articles in the archive": each as big as a new one, with what new ones carry
-                twin = next((w for w in workloads if w.op == "write" and w.size_bytes and _same(w.name, st["item"])), None)
-                extra = sum(sz for k, sz, q in self.sizes if ">" in k and _same(st["item"], k.split(">", 1)[0]))
+                twin = next((w for n, w in by_name.get(st["item"]) if w.op == "write" and w.size_bytes and _same(n, st["item"])),
+                            None)
+                extra = sum(sz for item, (_, sz, _) in shares_of.get(st["item"]) if _same(st["item"], item))
                 size = ((twin.size_bytes if twin else 0.0) + extra) or None
             if f"data.{_slug(st['item'])}" in ids:
                 continue
@@ -1080,25 +1093,24 @@ class Composer:
 
 
 class _ByWords:
-    """Named things indexed by their singular words, so matching a name is not a scan of all of them."""
+    """Named things indexed by their singular words, so matching a name is not a scan of all
+    of them; a lookup returns the candidates in the order they were added (the first one
+    that matches is the one said first)."""
 
     def __init__(self, pairs: list[tuple[str, object]]):
-        self.index: dict[str, list[tuple[str, object]]] = {}
+        self.index: dict[str, list[tuple[int, str, object]]] = {}
+        self.added = 0
         for name, value in pairs:
             self.add(name, value)
 
     def add(self, name: str, value: object) -> None:
         for w in {singular(x) for x in name.split()}:
-            self.index.setdefault(w, []).append((name, value))
+            self.index.setdefault(w, []).append((self.added, name, value))
+        self.added += 1
 
     def get(self, name: str) -> list[tuple[str, object]]:
-        seen, out = set(), []
-        for w in {singular(x) for x in name.split()}:
-            for pair in self.index.get(w, []):
-                if id(pair) not in seen:
-                    seen.add(id(pair))
-                    out.append(pair)
-        return out
+        found = {entry[0]: entry for w in {singular(x) for x in name.split()} for entry in self.index.get(w, [])}
+        return [(n, v) for _, n, v in sorted(found.values(), key=lambda e: e[0])]
 
 
 @lru_cache(maxsize=4096)
