@@ -11,13 +11,18 @@ import re
 from typing import Annotated, Any, Literal, Optional, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticSerializationError
 
 from .brief import Brief
+from .errors import DesignError
+from .texts import clean_fields
 
 # 2: the Brief, `because` on every part, peak reads and writes in the capacity.
 SCHEMA_VERSION = 2
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+# Names become host names in Compose and identifiers in SQL (PostgreSQL keeps 63 bytes).
+NAME_LIMIT = 63
 
 Style = Literal["modular_monolith", "microservices", "serverless", "event_driven"]
 ServiceKind = Literal["api", "worker", "scheduler", "gateway"]
@@ -70,9 +75,12 @@ def _slug(what: str):
             raise ValueError(
                 f"{what} {value!r} must be a slug: lowercase letters, digits, '-' or '_', starting with a letter"
             )
+        if len(value) > NAME_LIMIT:
+            raise ValueError(f"{what} {value[:20]!r}... is {len(value):,} characters long: at most {NAME_LIMIT}")
         return value
 
-    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"pattern": SLUG.pattern})]
+    return Annotated[str, AfterValidator(check),
+                     Field(json_schema_extra={"pattern": SLUG.pattern, "maxLength": NAME_LIMIT})]
 
 
 class Trait(_Model):
@@ -160,18 +168,21 @@ class Job(_Model):
     trigger: str
     service: Optional[str] = None
     description: str = ""
-    retries: int = Field(default=3, ge=0)
+    retries: int = Field(default=3, ge=0, le=1_000)
     backoff: str = "exponential"
     dead_letter: Optional[str] = None
     because: list[str] = Field(default_factory=list)
 
 
-_Weight = Annotated[float, Field(ge=0)]
+# Bounds on weights and scores keep every weighted total finite (a 1e308 weight times a
+# score overflows to infinity, and the tables would print "inf" and "nan").
+_Weight = Annotated[float, Field(ge=0, le=1_000_000)]
+_Score = Annotated[float, Field(ge=-1_000_000, le=1_000_000)]
 
 
 class Option(_Model):
     name: str
-    scores: dict[str, float] = Field(default_factory=dict)
+    scores: dict[str, _Score] = Field(default_factory=dict)
     note: str = ""
 
 
@@ -187,8 +198,20 @@ class Decision(_Model):
     consequences: list[str] = Field(default_factory=list)
     status: Literal["proposed", "accepted", "superseded", "deprecated"] = "accepted"
 
+    @model_validator(mode="after")
+    def _chosen_among_options(self) -> "Decision":
+        names = [o.name for o in self.options]
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            raise ValueError(f"decision {self.title!r} lists the option {twice!r} twice")
+        if names and self.chosen not in names:
+            raise ValueError(f"decision {self.title!r} chose {self.chosen!r}, which is not one of its options "
+                             f"({', '.join(names)})")
+        return self
 
-_Amount = Annotated[float, Field(ge=0)]
+
+# Far above any real system (a billion billion of anything) and far below float overflow.
+_Amount = Annotated[float, Field(ge=0, le=1e18)]
 
 
 class Capacity(_Model):
@@ -233,6 +256,11 @@ class Design(_Model):
     assumptions: list[str] = Field(default_factory=list)
 
 
+    @model_validator(mode="before")
+    @classmethod
+    def _text(cls, data: Any) -> Any:
+        return clean_fields(data)
+
     @model_validator(mode="after")
     def _consistent(self) -> "Design":
         names: dict[str, str] = {}
@@ -247,9 +275,18 @@ class Design(_Model):
                     raise ValueError(
                         f"edge {edge.source} -> {edge.target}: {end!r} is not a service or component of this design"
                     )
+        kinds = {c.name: c for c in self.components}
         for comp in self.components:
-            if comp.replica_of is not None and names.get(comp.replica_of) != "component":
+            if comp.replica_of is None:
+                continue
+            primary = kinds.get(comp.replica_of)
+            if primary is None:
                 raise ValueError(f"component {comp.name!r} is a replica of unknown component {comp.replica_of!r}")
+            # A replica copies a primary: never itself, another replica (a chain or a cycle) or a non-store.
+            if primary is comp or primary.replica_of is not None or primary.kind not in DATASTORE_KINDS:
+                what = ("itself" if primary is comp else f"{primary.name!r}, itself a replica"
+                        if primary.replica_of is not None else f"{primary.name!r}, a {primary.kind} that keeps no data")
+                raise ValueError(f"component {comp.name!r} is a replica of {what}: replicas copy a primary datastore")
         seen_entities: set[str] = set()
         for ent in self.entities:
             if ent.name in seen_entities:
@@ -284,7 +321,15 @@ class Design(_Model):
         return {c.kind for c in self.components} | {s.kind for s in self.services}
 
     def to_json(self) -> str:
-        return self.model_dump_json(indent=2)
+        try:
+            return self.model_dump_json(indent=2)
+        except PydanticSerializationError:
+            # Only a value set after validation gets here (a lone surrogate): validation names it.
+            try:
+                type(self).model_validate(self.model_dump())
+            except ValidationError as err:
+                raise DesignError(f"the design cannot be written: {validation_problems(err)[0]}") from None
+            raise
 
     @classmethod
     def from_json(cls, text: str) -> "Design":

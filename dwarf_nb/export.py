@@ -44,6 +44,8 @@ def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, 
     from .views import adr, compose, document, openapi, skeletons, sql
 
     formats = _check_formats(formats)
+    # First: a value set on the design after validation (a lone surrogate) fails here in one line.
+    design_json = (design.to_json() + "\n").encode()
     svg, png, note = document.draw_map(design)
     files: dict[str, bytes] = {}
     map_image = document.MAP_SVG if svg is not None else None
@@ -64,7 +66,7 @@ def render_files(design: Design, formats: Iterable[str] = ("md",)) -> dict[str, 
             files[f"services/{service.name}/Dockerfile"] = skeletons.dockerfile(design, sketch.language).encode()
     for name, text in adr.records(design).items():
         files[name] = text.encode()
-    files["design.json"] = (design.to_json() + "\n").encode()
+    files["design.json"] = design_json
     return files
 
 

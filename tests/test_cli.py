@@ -185,6 +185,12 @@ def test_control_characters_never_reach_the_terminal_or_the_files(capsys, in_tmp
     ({"services": [{"name": "api", "instances": 10**30}]}, "services.0.instances"),
     ({"schema_version": 999}, "schema_version"),
     ({"decisions": [{"title": "t", "chosen": "a", "weights": {"cost": float("nan")}}]}, "decisions.0.weights.cost"),
+    ({"decisions": [{"title": "t", "chosen": "a", "weights": {"cost": 1e308}}]}, "decisions.0.weights.cost"),
+    ({"decisions": [{"title": "t", "chosen": "a", "options": [{"name": "a", "scores": {"cost": -1e308}}]}]},
+     "decisions.0.options.0.scores.cost"),
+    ({"capacity": {"users": 1e308}}, "capacity.users"),
+    ({"jobs": [{"name": "j", "trigger": "@daily", "retries": 10**30}]}, "jobs.0.retries"),
+    ({"services": [{"name": "a" * 20_000}]}, "services.0.name"),
 ])
 def test_non_finite_and_out_of_range_numbers_are_refused_with_their_field(capsys, in_tmp, change, path):
     # json.dumps writes NaN and Infinity as JavaScript does: the design files people hand-edit.
@@ -192,6 +198,56 @@ def test_non_finite_and_out_of_range_numbers_are_refused_with_their_field(capsys
     assert main(["lint", "design.json"]) == 2
     line = one_error_line(capsys)
     assert line.startswith("dwarf-nb: design.json is not a valid design: ") and path in line, line
+
+
+_DB = {"name": "db", "kind": "relational_db"}
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"components": [_DB, {"name": "r1", "kind": "read_replica", "replica_of": "r2"},
+                     {"name": "r2", "kind": "read_replica", "replica_of": "r1"}]}, "'r2', itself a replica"),
+    ({"components": [{"name": "r1", "kind": "read_replica", "replica_of": "r1"}]}, "a replica of itself"),
+    ({"components": [{"name": "c", "kind": "cache"}, {"name": "lb", "kind": "load_balancer"},
+                     {"name": "r", "kind": "read_replica", "replica_of": "lb"}]}, "'lb', a load_balancer that keeps no data"),
+    ({"decisions": [{"title": "Broker", "chosen": "Kafka", "options": [{"name": "RabbitMQ"}, {"name": "NATS"}]}]},
+     "decision 'Broker' chose 'Kafka', which is not one of its options (RabbitMQ, NATS)"),
+    ({"decisions": [{"title": "Broker", "chosen": "NATS", "options": [{"name": "NATS"}, {"name": "NATS"}]}]},
+     "decision 'Broker' lists the option 'NATS' twice"),
+    ({"summary": "a \ud800 b"}, "summary has an invalid character (a lone surrogate, U+D800)"),
+])
+def test_a_design_that_contradicts_itself_is_refused_in_one_line(capsys, in_tmp, change, says):
+    Path("design.json").write_text(json.dumps({"name": "shop", **change}))
+    for command in (["lint", "design.json"], ["export", "design.json", "out"], ["map", "design.json"]):
+        assert main(command) == 2
+        line = one_error_line(capsys)
+        assert line.startswith("dwarf-nb: design.json is not a valid design: ") and says in line, line
+    assert not Path("out").exists()
+
+
+def test_control_characters_in_a_design_file_are_dropped_on_reading(capsys, in_tmp):
+    hostile = {"name": "shop", "summary": "Tea\x1b]0;pwned\x07 shop\x00", "services": [
+        {"name": "api", "responsibility": "orders\x1b[2J", "language": "python\x01"}]}
+    Path("design.json").write_text(json.dumps(hostile))
+    assert main(["export", "design.json", "out"]) == 0
+    capsys.readouterr()
+    back = Design.model_validate_json(Path("out/design.json").read_text())
+    assert (back.summary, back.services[0].responsibility, back.services[0].language) == (
+        "Tea]0;pwned shop", "orders[2J", "python")
+
+
+def test_a_surrogate_set_on_a_design_after_validation_is_one_line_at_export(in_tmp):
+    import dwarf_nb as dw
+    from dwarf_nb.errors import DesignError
+
+    d = dw.design("A shop for outdoor gear: about 300 orders a day.")
+    d.export("out")
+    before = {p: p.read_bytes() for p in Path("out").rglob("*") if p.is_file()}
+    d.summary = "gear \ud83d shop"  # half of an emoji, set after validation
+    for call in (d.to_json, lambda: d.export("out")):
+        with pytest.raises(DesignError, match=r"^the design cannot be written: design: summary has an invalid "
+                                              r"character \(a lone surrogate, U\+D83D\) at character 6"):
+            call()
+    assert {p: p.read_bytes() for p in Path("out").rglob("*") if p.is_file()} == before
 
 
 def test_an_absurd_number_in_the_text_is_capped_and_the_design_reads_back(capsys, in_tmp):

@@ -62,6 +62,17 @@ def test_html_escapes_every_design_value(design):
     assert "&lt;script&gt;" in html and "catalog and cart &lt;script&gt;" in html
 
 
+def test_control_characters_never_reach_the_card(design):
+    # Set after validation (which drops them), as a user editing a Design in a notebook would.
+    design.summary = "Tea\x00 shop\x1b]0;pwned\x07\x1b[2J"
+    design.services[0].language = "python\x01"
+    design.components[0].technology = "PostgreSQL\x1b[31m"
+    bundle = mimebundle(design)
+    for mime in ("text/html", "text/markdown", "text/plain"):
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", bundle[mime]), mime
+    assert "Tea shop]0;pwned[2J" in bundle["text/html"] and "PostgreSQL[31m" in bundle["text/html"]
+
+
 def test_html_shows_card_map_tradeoffs_review_and_assumptions(design):
     html = mimebundle(design, version=3)["text/html"]
     assert "v3" in html

@@ -89,11 +89,13 @@ def designs(draw) -> Design:
               "mode": draw(st.sampled_from(["sync", "async"]))} for _ in range(draw(st.integers(0, 5)))]
     jobs = [{"name": f"job-{i}", "trigger": draw(st.sampled_from(["0 * * * *", "@daily", *topics]) | TEXT),
              "retries": draw(st.integers(0, 9)), "dead_letter": draw(st.none() | TEXT)} for i in range(draw(st.integers(0, 2)))]
-    decisions = [{"title": draw(TEXT), "chosen": draw(TEXT),
-                  "options": [{"name": draw(TEXT), "scores": {"a": draw(st.floats(0, 5)), "b": draw(st.floats(0, 5))}}
-                              for _ in range(draw(st.integers(0, 3)))],
-                  "weights": draw(st.sampled_from([{}, {"a": 2.0}, {"a": 0.5, "b": 0.5}]))}
-                 for _ in range(draw(st.integers(0, 2)))]
+    decisions = []
+    for _ in range(draw(st.integers(0, 2))):
+        options = draw(st.lists(TEXT, max_size=3, unique=True))
+        decisions.append({
+            "title": draw(TEXT), "chosen": draw(st.sampled_from(options)) if options else draw(TEXT),
+            "options": [{"name": o, "scores": {"a": draw(st.floats(0, 5)), "b": draw(st.floats(0, 5))}} for o in options],
+            "weights": draw(st.sampled_from([{}, {"a": 2.0}, {"a": 0.5, "b": 0.5}]))})
     return Design.model_validate(
         {"name": draw(SLUGS), "summary": draw(TEXT), "services": services, "components": components, "edges": edges,
          "entities": entities, "jobs": jobs, "decisions": decisions, "assumptions": draw(st.lists(TEXT, max_size=2))}

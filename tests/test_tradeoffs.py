@@ -188,7 +188,7 @@ def test_unknown_topic_lists_the_topics_present():
 
 
 def test_styled_table_escapes_and_highlights_the_winners():
-    hostile = language_decision().model_copy(update={"subject": "<script>x</script>"})
+    hostile = language_decision().model_copy(update={"subject": "<script>x</script>", "chosen": "Go & <b>"})
     hostile.options[0].name = "Go & <b>"
     html = tradeoffs.styled(Design(name="h", decisions=[hostile]).tradeoffs("languages")).to_html()
     assert "<script>" not in html and "<b>" not in html

@@ -10,7 +10,6 @@ Every agent has the same two methods, so surfaces never care which one answered:
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Optional
 
 from ..errors import InputError
@@ -33,20 +32,17 @@ def get_agent(backend: str = "offline", **options: Any):
     raise InputError(f"unknown backend {backend!r}; choose one of: {', '.join(BACKENDS)}")
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def check_text(text: Any) -> str:
     """The requirements text, or an InputError saying why it cannot be designed from."""
+    from ..texts import drop_control, surrogate_at
+
     if not isinstance(text, str):
         raise InputError(f"requirements must be text, not {type(text).__name__}")
-    bad = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    bad = surrogate_at(text)
     if bad is not None:
         raise InputError(f"the requirements text has an invalid character (a lone surrogate, U+{ord(text[bad]):04X}) "
                          f"at character {bad + 1}: save it as UTF-8 and try again")
-    # Control characters (NUL, terminal escapes) carry no requirement and must not reach a
-    # terminal or a document; line breaks and tabs stay.
-    text = _CONTROL.sub("", text)
+    text = drop_control(text)
     if not text.strip():
         raise InputError("the requirements text is empty: describe the system to design")
     return text

@@ -42,12 +42,20 @@ CARD_TOPICS = ("language", "database")
 
 @lru_cache(maxsize=1)
 def html_templates():
-    """Jinja for the HTML templates (card, tradeoffs, document page), autoescape on."""
+    """Jinja for the HTML templates (card, tradeoffs, document page), autoescape on, and
+    control characters dropped from every text a template prints (escaping keeps them)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from markupsafe import Markup
+
+    from .escape import printable
+
+    def finalize(value):
+        return printable(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
     return Environment(
         loader=FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,
+        finalize=finalize,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
