@@ -22,7 +22,8 @@ from functools import cache
 from ...brief import Term
 from .blueprint import Context
 from .data_model import plural
-from .knowledge import find_phrase, load
+from ...knowledge import load
+from .knowledge import find_phrase
 from .profile import Profile
 from .reader.lexicon import data as lexicon
 from .reader.text import sentence_at

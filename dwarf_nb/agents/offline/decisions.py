@@ -12,7 +12,7 @@ from typing import Optional
 
 from ...design import Decision, Option
 from .blueprint import PlannedService
-from .knowledge import load
+from ...knowledge import load
 from .profile import Profile
 
 PLATFORM_DRIVER = {"aws": "{cloud} is the platform: its managed offering is used",

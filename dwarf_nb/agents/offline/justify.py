@@ -9,7 +9,7 @@ say what each part is for, and the review can find a part nothing in the Brief c
 from __future__ import annotations
 
 from .blueprint import Plan, PlannedService
-from .knowledge import load
+from ...knowledge import load
 from .profile import Profile
 
 _MAX = 6  # a reason is a few facts, not the whole Brief

@@ -14,7 +14,7 @@ from .blueprint import Context, Plan, PlannedService
 from .contexts import find_contexts
 from .jobs import give_idle_workers_work, plan_jobs
 from .justify import justify
-from .knowledge import load
+from ...knowledge import load
 from .profile import Profile
 from .wiring import wire
 

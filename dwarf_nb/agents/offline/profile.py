@@ -16,7 +16,7 @@ from typing import Optional
 from ...analysis.capacity import estimate
 from ...brief import Brief
 from ...design import Capacity
-from .knowledge import load
+from ...knowledge import load
 from .reader.needs import traits_of
 
 CLOUDS = ("aws", "gcp", "azure")

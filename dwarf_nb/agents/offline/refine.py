@@ -26,7 +26,7 @@ from ...brief import setting_key, users_key
 from ...design import Component, Decision, Design, Edge, Option, Service
 from ...errors import InputError
 from .data_model import crud_endpoints
-from .knowledge import load
+from ...knowledge import load
 
 UNDERSTOOD = ("the offline designer understands, one per line or sentence: 'add a <name> service', "
               "'remove the <name> service', 'remove the cache', 'use <language> for <service>', "
