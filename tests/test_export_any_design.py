@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from export_checks import compose_schema_validator, sections, syntax_errors
 
 from dwarf_nb.design import Design
+from dwarf_nb.texts import drop_control
 from dwarf_nb.views import adr, compose, document, openapi, skeletons, sql
 from dwarf_nb.views.document import SECTIONS
 
@@ -91,7 +92,7 @@ def designs(draw) -> Design:
              "retries": draw(st.integers(0, 9)), "dead_letter": draw(st.none() | TEXT)} for i in range(draw(st.integers(0, 2)))]
     decisions = []
     for _ in range(draw(st.integers(0, 2))):
-        options = draw(st.lists(TEXT, max_size=3, unique=True))
+        options = draw(st.lists(TEXT, max_size=3, unique_by=drop_control))  # names as the Design keeps them
         decisions.append({
             "title": draw(TEXT), "chosen": draw(st.sampled_from(options)) if options else draw(TEXT),
             "options": [{"name": o, "scores": {"a": draw(st.floats(0, 5)), "b": draw(st.floats(0, 5))}} for o in options],
