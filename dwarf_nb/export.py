@@ -10,9 +10,11 @@ folder (names are sanitised, symlinks are not followed out).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
@@ -144,7 +146,20 @@ def export(design: Design, directory, force: bool = False, formats: Iterable[str
         text = (json.dumps(record, indent=2, sort_keys=True) + "\n").encode()
         if writes or removals or not _holds(root / MANIFEST, text):
             journal.commit(root, {**writes, MANIFEST: text}, removals)
+        for stale in _leftovers([*targets.values(), root / MANIFEST]):
+            stale.unlink(missing_ok=True)
     return [targets[relative] for relative in files]
+
+
+def _leftovers(paths: list[Path]) -> list[Path]:
+    """Temporary files that earlier versions of the kit (which wrote one file at a time) left
+    beside `paths` when they were killed: `.NAME.` + mkstemp's eight characters + `.tmp`."""
+    out = []
+    for path in paths:
+        pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.tmp")
+        out += [p for p in path.parent.glob(f".{glob.escape(path.name)}.*.tmp")
+                if pattern.fullmatch(p.name) and p.is_file() and not p.is_symlink()]
+    return out
 
 
 def _holds(path: Path, data: bytes) -> bool:

@@ -525,3 +525,15 @@ def test_a_stream_of_nothing_derives_nothing(text):
     assert [w.avg_per_s for w in brief.workloads if w.status == "derived" and "×" in (w.formula or "")
             and " per " in (w.formula or "")] == []
     assert dw.design(text).capacity.peak_rps > 0
+
+
+@pytest.mark.parametrize("text", [
+    "We get " + "9" * 400 + " orders a day.",
+    "Shoppers place 12,000,000,000,000,000,000 orders a day.",
+])
+def test_an_absurd_figure_is_capped_and_the_fact_says_so(text):
+    brief = dw.brief(text)
+    (orders,) = [w for w in brief.workloads if "order" in w.name]
+    assert orders.status == "assumed" and "capped" in orders.why
+    assert 0 < orders.avg_per_s <= 1e15
+    assert any("capped" in a for a in dw.design(text).capacity.assumptions)

@@ -74,6 +74,19 @@ def test_an_export_leaves_no_lock_stage_or_journal_behind(designs, exports, tmp_
     assert_whole(tmp_path, exports["shop"])
 
 
+def test_temporary_files_an_earlier_version_left_are_cleaned(designs, exports, tmp_path):
+    # The per-file writer of earlier versions named its temporary files `.NAME.XXXXXXXX.tmp`.
+    (tmp_path / "adr").mkdir()
+    left = [tmp_path / ".BACKEND_DESIGN.md.k3j_x9a1.tmp", tmp_path / ".design.json.abcd1234.tmp",
+            tmp_path / "adr" / ".0001-architecture-style.md.zz99zz99.tmp"]
+    mine = [tmp_path / ".notes.md.abcd1234.tmp", tmp_path / ".design.json.tmp", tmp_path / "draft.tmp"]
+    for path in left + mine:
+        path.write_text("half written")
+    assert export_cli(designs["shop"], tmp_path).returncode == 0
+    assert not any(p.exists() for p in left)
+    assert all(p.read_text() == "half written" for p in mine)  # not the kit's: never touched
+
+
 KILL_AT_RENAME = textwrap.dedent(
     """
     import os, signal, sys

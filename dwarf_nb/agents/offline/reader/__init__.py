@@ -29,7 +29,7 @@ from .constraints import (constraint_needs, read_availability, read_budget, read
                           read_latency, read_team)
 from .domain import read_domain
 from .facts import Facts, check, split_front_matter
-from .lexicon import plural
+from .lexicon import data, plural
 from .needs import pattern_needs, read_needs
 from .quantities import quantities
 from .schedules import read_schedules
@@ -81,6 +81,7 @@ def read_brief(text: str, facts: Any = None) -> Brief:
     # The user's facts first, so the defaults size traffic from them and never replace them.
     _apply(brief, given)
     _defaults(brief, load_, pending)
+    _capped(brief, [q for s in sents for q in qs[s.index] if q.num.capped])
     brief.unused = [Unused(text=q.text, span=q.span, why=q.why or _why(q)) for s in sents for q in qs[s.index] if not q.used]
     brief.unused += [Unused(text=q.text, span=q.span, why="the same sentence appears earlier in the text and is read once")
                      for s in repeats for q in quantities(s)]
@@ -93,6 +94,18 @@ def read_brief(text: str, facts: Any = None) -> Brief:
                      for s in sents for q in qs[s.index]
                      if q.used and not any(covered[q.span[0]:q.span[1]]) and s.evidence not in quoted]
     return brief
+
+
+def _capped(brief: Brief, capped: list) -> None:
+    """A fact built on a figure the reader cut down (a 400-digit number) is an assumption, and says so."""
+    largest = data()["numbers"]["limits"]["largest"]
+    for q in capped:
+        for f in brief.facts():
+            overlaps = f.span is not None and f.span[0] < q.span[1] and q.span[0] < f.span[1]
+            if f.status != "set" and (overlaps or (f.span is None and f.evidence == q.sent.evidence)):
+                f.status = "assumed"
+                f.why = (f"{q.text[:12]}… is past the largest figure read as written ({largest:.0e}), "
+                         f"so it was capped there; correct it with front matter if the figure is real")
 
 
 def _constraints(team, budget, availability, latency, hosting, hosting_ev, hosting_span, compliance, compliance_ev) -> list[Setting]:

@@ -33,6 +33,7 @@ class Num:
     vague: bool = False
     tags_noun: Optional[int] = None  # token of the noun inside "one post in ten"
     implied: bool = False  # "every minute": a one the text leaves unsaid
+    capped: bool = False  # past the largest figure taken as written, and cut down to it
 
     def text(self, sentence: Sentence) -> str:
         return sentence.text[self.start - sentence.start: self.end - sentence.start]
@@ -193,7 +194,7 @@ def numbers_in(s: Sentence) -> list[Num]:
             continue
         largest = data()["numbers"]["limits"]["largest"]
         if not num.value <= largest:  # also catches inf and nan
-            num.value, num.vague = largest, True
+            num.value, num.vague, num.capped = largest, True, True
         _form(num, toks, words)
         out.append(num)
         i = max(num.j, i + 1)
