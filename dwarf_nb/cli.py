@@ -198,7 +198,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             args.format = ["md"]
         return args.func(args)
     except DwarfError as err:
-        print(f"dwarf-nb: {err}", file=sys.stderr)
+        from .views.escape import one_line
+
+        print(f"dwarf-nb: {one_line(err)}", file=sys.stderr)  # a quoted value may hold a line break
         return err.exit_code
     except KeyboardInterrupt:
         print("dwarf-nb: interrupted", file=sys.stderr)

@@ -537,3 +537,36 @@ def test_an_absurd_figure_is_capped_and_the_fact_says_so(text):
     assert orders.status == "assumed" and "capped" in orders.why
     assert 0 < orders.avg_per_s <= 1e15
     assert any("capped" in a for a in dw.design(text).capacity.assumptions)
+
+
+def _fleet_writes(text: str) -> float:
+    return sum(w.avg_per_s for w in dw.brief(text).workloads if w.op == "write" and w.status != "assumed")
+
+
+@pytest.mark.parametrize("text", [
+    "The co-operative has 140 farms. Each farm has eight probes; every probe sends a reading every 15 minutes.",
+    "140 farms each have eight probes, and every probe sends a reading every 15 minutes.",
+    "Every probe sends a reading every 15 minutes. There are eight probes per farm and 140 farms in the co-operative.",
+    "Each of 140 farms has about 8 probes, and each probe reports every 15 minutes.",
+    "A farm has up to 8 probes on average; every probe sends a reading every 15 minutes, from our 140 farms.",
+])
+def test_a_count_per_parent_is_multiplied_by_the_parents(text):
+    # 140 farms × 8 probes = 1,120 probes, one reading each 900 s: 1.24 writes/s
+    assert _fleet_writes(text) == pytest.approx(1120 / 900, rel=0.01)
+    (probes,) = [a for a in dw.brief(text).actors if a.noun == "probe"]
+    assert probes.count == 1120 and probes.status == "derived" and "140 farms × 8 probes" in probes.formula
+
+
+def test_a_system_deployed_per_site_counts_one_site():
+    text = ("There are 12 sites today, each running its own copy of the software. A site has about 600 robots, "
+            "and each reports its state 5 times a second.")
+    assert _fleet_writes(text) == pytest.approx(3000, rel=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "A terminal handles 1.2 million containers a year. Each of our 220 straddle carriers and cranes reports its position every 5 seconds.",
+    "We move 1.2 million containers a year; our 220 straddle carriers and cranes each report their position every 5 seconds.",
+])
+def test_the_party_counted_in_the_rates_own_sentence_sends_it(text):
+    # devices passing through a year are not a fleet; the 220 machines of the sentence report
+    assert _fleet_writes(text) == pytest.approx(44, rel=0.01)

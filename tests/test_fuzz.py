@@ -12,6 +12,7 @@ The example count is bounded for `make test`; DWARF_FUZZ_EXAMPLES raises it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import math
@@ -106,8 +107,10 @@ def one_line(err: str) -> str:
     return lines[0]
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def files(folder: Path) -> dict[str, str]:
+    """Every file of an export and the SHA-256 of its bytes (a short repr when an example fails)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def accepted_by_real_tools(folder: Path, design: Design) -> None:
@@ -126,7 +129,7 @@ def accepted_by_real_tools(folder: Path, design: Design) -> None:
 
 
 @pytest.fixture(scope="module")
-def earlier(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+def earlier(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A folder with an earlier export in it, and its bytes."""
     root = tmp_path_factory.mktemp("fuzz")
     folder = root / "out"

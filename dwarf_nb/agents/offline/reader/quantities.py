@@ -424,7 +424,7 @@ def quantities(s: Sentence) -> list[Q]:
                 if set(prev.mods) & words("stock_modifiers"):
                     continue
                 if prev is not q and prev.kind == "count" and prev.noun and prev.period is None and prev.noun_end < len(toks) \
-                        and toks[prev.noun_end].low in ("and", ",", "plus") and q.num.i - prev.noun_end <= 3:
+                        and toks[prev.noun_end].low in ("and", ",", "plus") and 0 < q.num.i - prev.noun_end <= 3:
                     prev.period, prev.period_attached = q.period, True
     # "about 15,000 start looking for a match every minute": an unsaid one is the period of the count before it
     for q in [q for q in out if q.num.implied]:

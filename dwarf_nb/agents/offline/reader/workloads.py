@@ -84,6 +84,7 @@ class _ActorRef:
     q: Optional[Q]
     sent: Sentence
     peak: bool = False
+    per: str = ""  # "each farm has eight probes": the party each one of these belongs to ("farm")
 
 
 @dataclass
@@ -152,6 +153,24 @@ def _kind(q: Q, role: str, s: Sentence) -> str:
     if role == "device":
         return "fleet"
     return "total"
+
+
+_HAS = r"(?:has|have|hold|holds|run|runs|carry|carries|host|hosts|contain|contains|use|uses|operate|operates|with)"
+_ABOUT = r"(?: about| around| roughly| up to| some| on average| typically)?"
+_PER_PARENT = (re.compile(rf"\b(?:each|every|a|one|per|any) ([a-z]+) {_HAS}{_ABOUT}$"),
+               re.compile(rf"\b([a-z]+) each {_HAS}{_ABOUT}$"),
+               re.compile(rf"\beach of (?:our |the |its |their )?[0-9][0-9,.]* ([a-z]+) {_HAS}{_ABOUT}$"))
+_PARENT_AFTER = re.compile(r"^(?:on average )?(?:per|in each|at each|on each|for each|in every|at every|on every|in a|at a) ([a-z]+)\b")
+
+
+def _per_parent(s: Sentence, q: Q) -> str:
+    """The party each counted one belongs to: 'each farm has eight probes', 'farms each have
+    eight probes', 'eight probes per farm' -> 'farm' (never a period: 'per day' is a rate)."""
+    lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 7):q.num.i])
+    trail = " ".join(t.low for t in s.tokens[q.noun_end:q.noun_end + 4])
+    found = next((m.group(1) for m in (*(rx.search(lead) for rx in _PER_PARENT), _PARENT_AFTER.search(trail)) if m), "")
+    noun = singular(found) if found else ""
+    return "" if not noun or noun in units()["seconds"] or noun == singular(q.noun.split()[-1]) else noun
 
 
 class Composer:
@@ -258,9 +277,15 @@ class Composer:
                                             f"{plain(q.value)} {plural(q.noun)} {q.verb} once a {period_name(q.period)}"+_over(q.period)))
                     self.last_actor = q.noun
                     continue
+                if role == "device" and q.period_attached and not q.per:
+                    # "handling 1.2 million containers a year": things passing through, not a fleet
+                    q.why = f"{plain(q.value)} {plural(q.noun)} a {period_name(q.period)} pass through; not a fleet"
+                    q.use()
+                    continue
                 crowd = self._crowd(s, q, qs)
                 self.actors.append(_ActorRef(q.noun, role, q.value, kind, q.use(), s,
-                                             peak=bool(peak_here) and kind in ("concurrent", "on_shift")))
+                                             peak=bool(peak_here) and kind in ("concurrent", "on_shift"),
+                                             per=_per_parent(s, q)))
                 self.last_actor = q.noun
                 if crowd:
                     continue
@@ -848,6 +873,8 @@ class Composer:
     def _actors(self) -> list[Actor]:
         actors: list[Actor] = []
         for ref in self.actors:
+            if ref.per:
+                self._times_parent(ref)
             same = next((a for a in actors if a.noun == ref.noun and a.count_kind == ref.kind), None)
             if same is not None:
                 if ref.count and (same.count or 0) < ref.count:
@@ -856,10 +883,27 @@ class Composer:
             base = f"actor.{_slug(ref.noun)}"
             aid = base if not any(a.id == base for a in actors) else f"{base}.{ref.kind.replace('_', '-')}"
             actors.append(Actor(id=aid, noun=ref.noun, role=ref.role, count=ref.count, count_kind=ref.kind,
-                                evidence=ref.sent.evidence, span=ref.q.span if ref.q else None))
+                                evidence=ref.sent.evidence, span=ref.q.span if ref.q else None,
+                                status="derived" if getattr(ref, "formula", "") else "stated",
+                                formula=getattr(ref, "formula", "")))
             if ref.peak:
                 self._peak_actors = getattr(self, "_peak_actors", set()) | {aid}
         return actors
+
+    def _times_parent(self, ref: _ActorRef) -> None:
+        """'Each farm has eight probes' with '140 farms' said anywhere: 1,120 probes."""
+        if getattr(self, "_counted", None) is None:  # every "N things" of the text, by their words
+            self._counted = _ByWords([(q.noun, q.value) for qs in self.qs.values() for q in qs
+                                      if q.kind == "count" and q.noun and not q.period and q.value > 1])
+        parents = [(count, noun) for noun, count in self._counted.get(ref.per)
+                   if _same(noun, ref.per) and noun != ref.noun]
+        if not parents or ref.count is None or any(_has(x.low, cues("grammar", "per_copy_cues")) for x in self.sentences):
+            return
+        count, noun = max(parents, key=lambda p: p[0])
+        if count > 1:
+            ref.formula = f"{plain(count)} {plural(noun)} × {plain(ref.count)} {plural(ref.noun)} each"
+            ref.count *= count
+            ref.per = ""
 
     def _find_actor(self, actors: list[Actor], noun: str, prefer: tuple[str, ...] = ()) -> Optional[Actor]:
         if not actors:
@@ -923,6 +967,10 @@ class Composer:
         prefer = ("concurrent", "on_shift", "fleet", "total", "registered", "daily_active") if r.interval else (
             "daily_active", "total", "registered", "monthly_active", "fleet", "concurrent")
         actor = self._find_actor(actors, r.actor_noun, prefer) if r.actor_noun else None
+        if actor is None:
+            # "each of our 220 carriers and cranes reports ...": the party counted in the rate's own sentence
+            here = [a for a in actors if a.evidence == r.sent.evidence and a.count and a.role in ("device", "staff", "end_user")]
+            actor = max(here, key=lambda a: a.count or 0) if here else None
         if actor is None:
             ends = [a for a in actors if a.role == ("device" if r.interval else "end_user") and a.count]
             actor = max(ends, key=lambda a: a.count or 0) if ends else None
