@@ -214,6 +214,8 @@ _DB = {"name": "db", "kind": "relational_db"}
     ({"decisions": [{"title": "Broker", "chosen": "NATS", "options": [{"name": "NATS"}, {"name": "NATS"}]}]},
      "decision 'Broker' lists the option 'NATS' twice"),
     ({"summary": "a \ud800 b"}, "summary has an invalid character (a lone surrogate, U+D800)"),
+    # found by the fuzz suite: a line break in a quoted value once split the message in two
+    ({"edges": [{"source": "", "target": "\r"}]}, "is not a service or component of this design"),
 ])
 def test_a_design_that_contradicts_itself_is_refused_in_one_line(capsys, in_tmp, change, says):
     Path("design.json").write_text(json.dumps({"name": "shop", **change}))

@@ -34,6 +34,7 @@ from traitlets import Bool, CaselessStrEnum, Dict, Enum, Float, Int, List, Trait
 from traitlets.config import Configurable
 
 from ..errors import DwarfError, InputError
+from ..views.escape import one_line
 from .config import project_settings
 
 # `{{var}}` (an identifier, optional inner spaces) is the one way to reach a notebook
@@ -77,10 +78,6 @@ show_map, fallback, max_retries, timeout, max_input_mb, use_cache, suppress), or
 under [tool.dwarf_nb] in pyproject.toml; %config wins."""
 
 
-def _one_line(message: object) -> str:
-    return " ".join(str(message).split())
-
-
 def _user_errors(func):
     """DwarfErrors are the user's to fix: show them as one-line UsageErrors."""
 
@@ -89,19 +86,19 @@ def _user_errors(func):
         try:
             return func(*args, **kwargs)
         except DwarfError as err:
-            raise UsageError(_one_line(err)) from None
+            raise UsageError(one_line(err)) from None
 
     return wrapper
 
 
 def _parse(func, argstring: str):
     """Options of `func` (a @magic_arguments function); any mistake is one UsageError line."""
-    usage = _one_line(func.parser.format_usage()).removeprefix("::").strip()
+    usage = one_line(func.parser.format_usage()).removeprefix("::").strip()
     try:
         # Shell quoting where the shell has it, so 'a reason with spaces' loses its quotes.
         return func.parser.parse_args(arg_split(argstring, posix=os.name == "posix", strict=True))
     except UsageError as err:
-        raise UsageError(f"{_one_line(err)}; usage: {usage}") from None
+        raise UsageError(f"{one_line(err)}; usage: {usage}") from None
     except ValueError as err:  # shlex: an unclosed quote
         raise UsageError(f"cannot read the options ({err}); usage: {usage}") from None
 
@@ -207,7 +204,7 @@ class DwarfMagics(Magics, Configurable):
         try:
             self._apply_project_settings(Path.cwd())
         except DwarfError as err:
-            raise UsageError(_one_line(err)) from None
+            raise UsageError(one_line(err)) from None
 
     def _apply_project_settings(self, start: Path) -> None:
         """[tool.dwarf_nb] values, except those %config (or a config file) already set."""
@@ -222,7 +219,7 @@ class DwarfMagics(Magics, Configurable):
             try:
                 setattr(self, key, value)
             except TraitError as err:
-                raise InputError(f"{path}: [tool.dwarf_nb] {key} = {value!r} is not valid: {_one_line(err)}") from None
+                raise InputError(f"{path}: [tool.dwarf_nb] {key} = {value!r} is not valid: {one_line(err)}") from None
 
     # -- helpers ----------------------------------------------------------------------
     @contextmanager
@@ -329,7 +326,7 @@ class DwarfMagics(Magics, Configurable):
                 else:
                     result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress,
                                              max_input_mb=self.max_input_mb, **options)
-                note = _one_line(text)[:120] if current is not None else "designed"
+                note = one_line(text)[:120] if current is not None else "designed"
                 version = store.save(result, note=note)
         except BaseException:
             progress.clear()
