@@ -570,3 +570,19 @@ def test_a_system_deployed_per_site_counts_one_site():
 def test_the_party_counted_in_the_rates_own_sentence_sends_it(text):
     # devices passing through a year are not a fleet; the 220 machines of the sentence report
     assert _fleet_writes(text) == pytest.approx(44, rel=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "About 90,000 people have accounts; roughly 8,000 visit on a given day and read around 25 pages each.",
+    "We have 90,000 registered members. About 8,000 log in every day, and each reads about 25 pages.",
+    "Our 90,000 members: on a typical day some 8,000 visit, reading roughly 25 pages each.",
+])
+def test_a_count_before_a_verb_is_how_many_people_do_it(text):
+    # 8,000 daily visitors × 25 pages, not 90,000 members × 8,000 visits
+    reads = sum(w.avg_per_s for w in dw.brief(text).workloads if w.op == "read")
+    assert reads == pytest.approx(8000 * 25 / 86400, rel=0.01)
+
+
+def test_a_count_before_a_compound_noun_is_not_people():
+    brief = dw.brief("Our pickers use handhelds. The warehouse system sends up to 40,000 order lines an hour at peak.")
+    assert not [a for a in brief.actors if a.count == 40000]

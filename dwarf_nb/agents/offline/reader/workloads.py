@@ -163,6 +163,18 @@ _PER_PARENT = (re.compile(rf"\b(?:each|every|a|one|per|any) ([a-z]+) {_HAS}{_ABO
 _PARENT_AFTER = re.compile(r"^(?:on average )?(?:per|in each|at each|on each|for each|in every|at every|on every|in a|at a) ([a-z]+)\b")
 
 
+def _bare_verb(s: Sentence, q: Q) -> bool:
+    """'8,000 visit', '300 log in': after a count above one, a singular word that is a verb is
+    what the counted ones do, not a count of visits."""
+    if q.noun_end - q.num.j != 1 or q.num.j >= len(s.tokens):
+        return False
+    word = s.tokens[q.num.j].low
+    after = s.tokens[q.num.j + 1] if q.num.j + 1 < len(s.tokens) else None
+    # "40,000 order lines": a noun follows, so "order" names the lines
+    followed = after is None or after.kind == "sym" or after.low in cues("grammar", "function")
+    return followed and not word.endswith("s") and verb_base(word) is not None and singular(word) == word
+
+
 def _per_parent(s: Sentence, q: Q) -> str:
     """The party each counted one belongs to: 'each farm has eight probes', 'farms each have
     eight probes', 'eight probes per farm' -> 'farm' (never a period: 'per day' is a rate)."""
@@ -250,6 +262,13 @@ class Composer:
                 role = role_of(self.last_actor) or "end_user"
                 self.actors.append(_ActorRef(self.last_actor, role, q.value, "on_shift" if role == "staff" else "concurrent", q.use(), s,
                                              peak=bool(peak_here)))
+                continue
+            if q.kind == "count" and q.cls == "op" and q.value > 1 and self.last_actor and _bare_verb(s, q) \
+                    and (role_of(self.last_actor) or "end_user") in ("end_user", "staff"):
+                # "roughly 8,000 visit on a given day": how many of the people named before do it
+                role = role_of(self.last_actor) or "end_user"
+                daily = _has(low, cues("time", "daily_cues"))
+                self.actors.append(_ActorRef(self.last_actor, role, q.value, "daily_active" if daily else "total", q.use(), s))
                 continue
             if q.kind == "count" and q.cls == "role":
                 role = _role(q.noun, q.cls, q.sub, s)
@@ -970,7 +989,8 @@ class Composer:
         if actor is None:
             # "each of our 220 carriers and cranes reports ...": the party counted in the rate's own sentence
             here = [a for a in actors if a.evidence == r.sent.evidence and a.count and a.role in ("device", "staff", "end_user")]
-            actor = max(here, key=lambda a: a.count or 0) if here else None
+            rank = {kind: i for i, kind in enumerate(prefer)}
+            actor = min(here, key=lambda a: (rank.get(a.count_kind, len(rank)), -(a.count or 0))) if here else None
         if actor is None:
             ends = [a for a in actors if a.role == ("device" if r.interval else "end_user") and a.count]
             actor = max(ends, key=lambda a: a.count or 0) if ends else None
