@@ -586,3 +586,29 @@ def test_a_count_before_a_verb_is_how_many_people_do_it(text):
 def test_a_count_before_a_compound_noun_is_not_people():
     brief = dw.brief("Our pickers use handhelds. The warehouse system sends up to 40,000 order lines an hour at peak.")
     assert not [a for a in brief.actors if a.count == 40000]
+
+
+@pytest.mark.parametrize("text", [
+    "When the show goes on sale, about 9,000 orders come in during the first hour.",
+    "About 9,000 orders arrive in the first hour after tickets go on sale.",
+    "On sale day we take roughly 9,000 orders within the opening hour.",
+])
+def test_a_count_in_the_first_hour_is_a_rate_over_that_hour(text):
+    (orders,) = [w for w in dw.brief(text).workloads if "order" in w.name]
+    assert orders.peak_per_s == pytest.approx(9000 / 3600, rel=0.01)
+
+
+@pytest.mark.parametrize("text", [
+    "A university has 85,000 students. In the first hour of registration about 20,000 students each make about 40 requests.",
+    "Our 85,000 students register online; in the first hour some 20,000 students each send about 40 requests.",
+])
+def test_a_part_of_a_party_counted_in_its_own_sentence_is_kept_apart(text):
+    brief = dw.brief(text)
+    assert sorted(a.count for a in brief.actors if a.noun == "student") == [20000, 85000]
+    busiest = max(w.peak_per_s for w in brief.workloads if w.status != "assumed")
+    assert busiest == pytest.approx(20000 * 40 / 3600, rel=0.01)
+
+
+def test_a_count_the_party_grows_to_is_not_a_part_of_it():
+    brief = dw.brief("We have 3,000 users. We expect to reach 10,000 users next year. Each user makes 20 requests a day.")
+    assert [a.count for a in brief.actors if a.noun == "user"] == [10000]

@@ -157,8 +157,10 @@ def period_at(toks: list[Token], k: int) -> tuple[Optional[float], int]:
         key = singular(toks[k + 3].low)
         if key in ("day", "week", "month", "weekday", "weekend", "night", "evening"):
             return float(u["seconds"].get(key, 86_400)), 4
-    if low in ("in", "over", "across", "during") and k + 2 < n and toks[k + 1].low in ("a", "one", "the") and toks[k + 2].kind == "word":
-        skip = 1 if k + 3 < n and toks[k + 2].low in ("whole", "full", "entire", "typical", "normal") else 0
+    if low in ("in", "over", "across", "during", "within") and k + 2 < n and toks[k + 1].low in ("a", "one", "the") and toks[k + 2].kind == "word":
+        # "during the first hour", "in the busiest hour": the window a count falls in
+        skip = 1 if k + 3 < n and toks[k + 2].low in ("whole", "full", "entire", "typical", "normal", "first", "last",
+                                                      "opening", "busiest", "peak", "same") else 0
         key = singular(toks[k + 2 + skip].low)
         if key in u["seconds"] and key not in ("s", "ms", "h", "min"):
             return float(u["seconds"][key]), 3 + skip

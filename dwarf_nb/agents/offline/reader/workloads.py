@@ -875,7 +875,9 @@ class Composer:
                    for w in by_evidence.get(r.sent.evidence, [])):
                 continue  # "ten opens per link, so roughly a billion redirects": the same stream said twice
             wid = self._id(names, r.name)
-            made = Workload(id=wid, name=r.name, op=_rw(r.op), avg_per_s=avg, peak_per_s=0.0, status="derived",
+            stated = base.peak_rule == "stated"  # "150,000 try to buy in the first hour, each making 30 requests"
+            made = Workload(id=wid, name=r.name, op=_rw(r.op), avg_per_s=avg, peak_per_s=avg if stated else 0.0,
+                            peak_rule="stated" if stated else "default", status="derived",
                             evidence=r.sent.evidence, span=r.qs[0].span,
                             formula=f"{plain(r.per_s)} per {r.per_item} × {plain(base.avg_per_s)} {plural(r.per_item)}/s ≈ {plain(avg)}/s")
             workloads.append(made)
@@ -895,12 +897,17 @@ class Composer:
             if ref.per:
                 self._times_parent(ref)
             same = next((a for a in actors if a.noun == ref.noun and a.count_kind == ref.kind), None)
-            if same is not None:
+            # "85,000 students ... in the first hour about 20,000 students each ...": a part of the party,
+            # kept apart from the whole when a sentence of its own counts it
+            part = same is not None and ref.count and same.count and ref.count < same.count and ref.q is not None \
+                and same.span != ref.q.span and not _has(ref.sent.low, cues("time", "growth_cues"))
+            if same is not None and not part:
                 if ref.count and (same.count or 0) < ref.count:
                     same.count = ref.count
                 continue
             base = f"actor.{_slug(ref.noun)}"
             aid = base if not any(a.id == base for a in actors) else f"{base}.{ref.kind.replace('_', '-')}"
+            aid = aid if not any(a.id == aid for a in actors) else f"{aid}-{len(actors) + 1}"
             actors.append(Actor(id=aid, noun=ref.noun, role=ref.role, count=ref.count, count_kind=ref.kind,
                                 evidence=ref.sent.evidence, span=ref.q.span if ref.q else None,
                                 status="derived" if getattr(ref, "formula", "") else "stated",
@@ -924,7 +931,8 @@ class Composer:
             ref.count *= count
             ref.per = ""
 
-    def _find_actor(self, actors: list[Actor], noun: str, prefer: tuple[str, ...] = ()) -> Optional[Actor]:
+    def _find_actor(self, actors: list[Actor], noun: str, prefer: tuple[str, ...] = (), here: str = "",
+                    at: int = -1) -> Optional[Actor]:
         if not actors:
             return None
         if noun == "fleet" or noun in words("collective"):
@@ -936,6 +944,11 @@ class Composer:
             same = [a for a in actors if a.role == "end_user"]
         if not same:
             return None
+        # "85,000 students ... in the first hour about 20,000 students each make 40 requests": the ones of this sentence
+        same = [a for a in same if a.evidence == here and a.count] or same
+        before = [a for a in same if a.evidence == here and a.span and a.span[0] < at]
+        if len(before) > 1:  # "our 85,000 students ...; some 20,000 students each send": the nearest one
+            return max(before, key=lambda a: a.span[0])
         for kind in prefer:
             got = [a for a in same if a.count_kind == kind and a.count]
             if got:
@@ -985,7 +998,7 @@ class Composer:
                             size_bytes=r.size)
         prefer = ("concurrent", "on_shift", "fleet", "total", "registered", "daily_active") if r.interval else (
             "daily_active", "total", "registered", "monthly_active", "fleet", "concurrent")
-        actor = self._find_actor(actors, r.actor_noun, prefer) if r.actor_noun else None
+        actor = self._find_actor(actors, r.actor_noun, prefer, r.sent.evidence, span[0] if span else -1) if r.actor_noun else None
         if actor is None:
             # "each of our 220 carriers and cranes reports ...": the party counted in the rate's own sentence
             here = [a for a in actors if a.evidence == r.sent.evidence and a.count and a.role in ("device", "staff", "end_user")]
