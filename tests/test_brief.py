@@ -612,3 +612,14 @@ def test_a_part_of_a_party_counted_in_its_own_sentence_is_kept_apart(text):
 def test_a_count_the_party_grows_to_is_not_a_part_of_it():
     brief = dw.brief("We have 3,000 users. We expect to reach 10,000 users next year. Each user makes 20 requests a day.")
     assert [a.count for a in brief.actors if a.noun == "user"] == [10000]
+
+
+@pytest.mark.parametrize("text, hosting", [
+    ("45 engineers, Go for everything, on Google Cloud with bare-metal game servers.", "gcp"),
+    ("We run on AWS, with dedicated servers for the database.", "aws"),
+    ("Everything is on Azure; the render farm uses rented machines there too.", "azure"),
+    ("We rent bare-metal servers from a local provider.", "self_hosted"),
+    ("Our three data centres plus GCP.", "self_hosted"),
+])
+def test_a_kind_of_server_beside_a_cloud_is_that_clouds(text, hosting):
+    assert [c.value for c in dw.brief(text).constraints if c.name == "hosting"] == [hosting]

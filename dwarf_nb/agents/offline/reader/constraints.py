@@ -178,6 +178,9 @@ def read_hosting(sentences: list[Sentence]) -> tuple[str, str, Optional[tuple[in
             m = find(h[name]["phrases"], low)
             if m is None:
                 continue
+            if name == "self_hosted" and m.group(0) in h[name]["weak"] and any(
+                    find(h[cloud]["phrases"], low) for cloud in ("aws", "gcp", "azure")):
+                continue
             if name in ("aws", "gcp", "azure") and re.search(r"\b(not|no|never|off|leave|leaving|away from|instead of|without)\b[^.]{0,20}$", low[:m.start()]):
                 continue
             if name == "aws" and m.group(0) == "aws" and "AWS" not in s.text and "aws" not in s.text:
