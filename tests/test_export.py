@@ -100,8 +100,8 @@ def test_document_names_the_real_parts_of_the_design(exported):
     assert 'r.GET("/thing7s/:id", s.getThing7sById)' in impl  # Gin
     assert "haskell has no skeleton template" in impl
     data = found["Data Layer Design"]
-    assert "`thing0:{id}` | 300 s" in data and "partitioned by range on placed\\_at" in data
-    assert "order\\.placed\\.dlq" in found["Message Queue Integration"]
+    assert "`thing0:{id}` | 300 s" in data and "partitioned by range on placed_at" in data
+    assert "order.placed.dlq" in found["Message Queue Integration"]
     assert "0 2 \\* \\* \\*" in found["Background Jobs"]
     assert "put PgBouncer" in found["Performance Optimization"]  # 13 pooled services exceed 100 connections
     assert "```dockerfile" in found["Deployment Strategy"] and "MAIN_DB_URL" in found["Deployment Strategy"]

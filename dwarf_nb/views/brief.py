@@ -149,8 +149,11 @@ def to_markdown(brief: Brief) -> str:
     """The Brief as a Markdown table, every cell escaped."""
     out = ["| Fact | Value | Status | Evidence |", "|---|---|---|---|"]
     for r in rows(brief):
-        status = r.status + (f": {r.how}" if r.how else "") + (f" (front matter `{r.key}`)" if r.status == "assumed" and r.key else "")
-        out.append("| " + " | ".join(md_cell(x) for x in (f"{r.section}: {r.fact}", r.value, status, r.evidence)) + " |")
+        status = md_cell(r.status + (f": {r.how}" if r.how else ""))
+        if r.status == "assumed" and r.key:  # the key is the kit's own front-matter name: a code span
+            status += f" (front matter `{r.key}`)"
+        cells = (md_cell(f"{r.section}: {r.fact}"), md_cell(r.value), status, md_cell(r.evidence))
+        out.append("| " + " | ".join(cells) + " |")
     if brief.unused:
         out += ["", "Numbers not used: " + "; ".join(md_cell(f"{u.text} ({u.why})") for u in brief.unused)]
     return "\n".join(out)

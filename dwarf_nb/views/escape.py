@@ -11,7 +11,14 @@ import json
 import re
 import unicodedata
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+# Inline Markdown markup that changes meaning wherever it stands: code spans, emphasis with
+# '*', links and images, HTML and autolinks, strikethrough, entities, and a backslash before
+# punctuation or at the end (a hard line break). '_' is emphasis only at a word's edge.
+_MD_ANYWHERE = re.compile(r"[`*\[\]<]|~(?=~)|(?<=~)~|&(?=#?[A-Za-z0-9]+;)|\\(?=[!-/:-@\[-`{-~]|$)"
+                          r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+# Markup that only counts at the start of a line (the text may land there): headings, block
+# quotes, list items, thematic breaks and setext underlines, ordered-list numbers.
+_MD_LEADING = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 # Longest label line the service map draws: graphviz refuses labels past about 16 KB, and a
@@ -39,13 +46,21 @@ def html(value: object) -> str:
 
 
 def markdown(value: object) -> str:
-    """Inline Markdown text: markup characters are backslash-escaped, line breaks folded."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(value))
+    """Inline Markdown text that renders as written, with a backslash only where a character
+    would otherwise be markup ('93.8 reads/s' and 'payments-db' stay as they are); line breaks folded."""
+    text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), one_line(value))
+    lead = _MD_LEADING.match(text)
+    if lead is None:
+        return text
+    if lead.group(0)[0].isdigit():  # "1. first": the full stop after the number
+        end = lead.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text
 
 
 def markdown_cell(value: object) -> str:
-    """Text for a Markdown table cell (also escapes the column separator)."""
-    return markdown(value)
+    """Text for a Markdown table cell: also the column separator escaped."""
+    return markdown(value).replace("|", "\\|")
 
 
 def sql_identifier(name: str) -> str:
