@@ -144,7 +144,7 @@ def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
     seen = {}
 
     def answer_without_network(self, text, name=None, progress=None):
-        seen.update(timeout=self.timeout, retries=self.max_retries)
+        seen.update(timeout=self.timeout, retries=self.max_retries, cache=self.use_cache)
         return dwarf_nb.design(text, name=name).model_copy(update={"backend": "anthropic"})
 
     monkeypatch.setattr(ClaudeAgent, "design", answer_without_network)
@@ -152,7 +152,9 @@ def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
     run(ip, "%config DwarfMagics.timeout = 5")
     ran = run(ip, f"%%dwarf shop --backend anthropic --timeout 300 --max-retries 4\n{SHOP}")
     assert ran.error is None, ran.stderr
-    assert seen == {"timeout": 300.0, "retries": 4}
+    assert seen == {"timeout": 300.0, "retries": 4, "cache": True}
+    assert run(ip, f"%%dwarf shop --backend anthropic --no-cache\n{SHOP}").error is None
+    assert seen == {"timeout": 5.0, "retries": 2, "cache": False}
     message = run(ip, f"%%dwarf shop --backend anthropic --timeout soon\n{SHOP}").usage_error()
     assert "--timeout" in message and "soon" in message
 

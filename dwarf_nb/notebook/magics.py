@@ -42,7 +42,7 @@ from .config import project_settings
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 HELP = """\
-%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [-o VAR]
+%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [--no-cache] [-o VAR]
     Design a backend from the requirements in the cell body and show it.
     The design is saved as a new version of NAME in the history store
     (.dwarf/designs.db beside the notebook) and bound to the variable NAME
@@ -52,6 +52,7 @@ HELP = """\
     --no-map    leave the service map out of the display
     --timeout, --max-retries   for the anthropic backend: seconds to wait for each
                 answer, and how often a failed call is tried again
+    --no-cache  ask the model again instead of reusing an answer already paid for
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
     to insert the value of the notebook variable `var`; it is inserted once, as is.
     Correct what the designer reads with YAML front matter at the top of the cell:
@@ -287,6 +288,7 @@ class DwarfMagics(Magics, Configurable):
     @argument("--no-map", action="store_true", help="leave the service map out of the display")
     @argument("--timeout", type=float, metavar="S", help="seconds to wait for each model answer (anthropic)")
     @argument("--max-retries", type=int, metavar="N", help="retries of a failed model call (anthropic)")
+    @argument("--no-cache", action="store_true", help="ask the model again even if the answer is cached (anthropic)")
     @argument("-o", "--output", dest="var", metavar="VAR", help="bind the design to VAR instead of NAME")
     @_user_errors
     def dwarf_cell(self, line: str, cell: str):
@@ -320,6 +322,8 @@ class DwarfMagics(Magics, Configurable):
                 options = self._agent_options(backend, store)
                 options.update({key: getattr(args, key) for key in ("timeout", "max_retries")
                                 if getattr(args, key) is not None})
+                if args.no_cache:
+                    options["use_cache"] = False
                 if current is not None:
                     result = dwarf_nb.refine(current, text, backend=backend, progress=progress,
                                              max_input_mb=self.max_input_mb, **options)
