@@ -75,7 +75,7 @@ def _cmd_design(args) -> int:
     from .agents import check_text
 
     text = check_text(_read_text(args.file, args.max_input_mb))
-    options = {key: getattr(args, key) for key in ("timeout", "max_retries") if getattr(args, key) is not None}
+    options = {key: getattr(args, key) for key in ("timeout", "max_retries", "max_tokens") if getattr(args, key) is not None}
     if args.model:
         options["model"] = args.model
     if args.agent:
@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--timeout", type=float, metavar="SECONDS",
                    help="anthropic backend: seconds to wait for each model answer")
     d.add_argument("--max-retries", type=int, metavar="N", help="anthropic backend: retries of a failed call")
+    d.add_argument("--max-tokens", type=int, metavar="N", help="anthropic backend: output tokens an answer may use")
     d.add_argument("-v", "--verbose", action="store_true", help="show progress on stderr")
     d.set_defaults(func=_cmd_design)
 

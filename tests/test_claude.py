@@ -303,12 +303,28 @@ def test_markup_in_model_text_is_escaped_in_the_notebook_view(make, fake):
     assert "<script>alert" not in html
 
 
-def test_an_answer_cut_off_at_max_tokens_says_how_to_fix_it(make, fake, store):
+def test_an_answer_cut_off_at_max_tokens_is_asked_once_more_with_room(make, fake):
     fake.push(fa.design(stop_reason="max_tokens"))
-    with pytest.raises(AgentError, match=r"cut off at max_tokens=2048: raise the agent's max_tokens option or simplify the requirements"):
+    progress: list[str] = []
+    assert make(max_tokens=2048).design(TEXT, progress=progress.append).backend == "anthropic"
+    assert [r["body"]["max_tokens"] for r in fake.requests] == [2048, 4096]
+    assert any("asking again with up to 4,096" in line for line in progress)
+
+
+def test_an_answer_cut_off_twice_says_which_setting_to_raise(make, fake, store):
+    fake.push(fa.design(stop_reason="max_tokens"), fa.design(stop_reason="max_tokens"))
+    with pytest.raises(AgentError, match=r"cut off at max_tokens=4096: raise max_tokens \(--max-tokens, "
+                                         r"%config DwarfMagics.max_tokens or max_tokens=\)"):
         make(max_tokens=2048).design(TEXT)
-    assert len(fake.requests) == 1  # a truncated design is never repaired into a half design
+    assert len(fake.requests) == 2  # a truncated design is never repaired into a half design
     assert store.failures()[0]["partial"].startswith('{"name": "tiny-shop"')
+
+
+def test_a_full_context_window_is_told_like_a_cut_off(make, fake):
+    fake.push(fa.design(stop_reason="model_context_window_exceeded"))
+    with pytest.raises(AgentError, match=r"do not fit the model's context window: shorten the requirements"):
+        make().design(TEXT)
+    assert len(fake.requests) == 1
 
 
 # -- the API fails -------------------------------------------------------------------------

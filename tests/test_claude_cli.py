@@ -92,3 +92,9 @@ def test_timeout_and_max_retries_options_reach_the_agent(env, fake, capsys):
     (line,) = err.strip().splitlines()
     assert line.startswith(f"dwarf-nb: no response at all from {fake.url} in 1 attempt of 0.3 s: the network")
     assert len(fake.requests) == 1  # no retry was made
+
+
+def test_max_tokens_option_reaches_the_api(env, fake, capsys):
+    code, _, err = run(capsys, "design", str(env), "--backend", "anthropic", "--json", "--max-tokens", "12345")
+    assert code == 0, err
+    assert fake.requests[0]["body"]["max_tokens"] == 12345

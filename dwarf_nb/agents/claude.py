@@ -71,6 +71,8 @@ from .usage import Usage, resolve_model
 TOOL_NAME = "submit_design"
 # Fields dwarf_nb fills in itself; the model is not asked for them.
 _SERVER_FIELDS = ("requirements", "backend", "schema_version")
+# The automatic second try after a cut-off answer asks for at most this many output tokens.
+_TOKEN_CEILING = 64_000
 _FALLBACKS = (None, "offline")
 # While a design streams in, a progress line is shown when its counts change, else once a second.
 _PROGRESS_EVERY_S = 1.0
@@ -344,11 +346,19 @@ class ClaudeAgent:
         say(f"asking {self.model} ({self.agent.name} agent)…")
         try:
             with self._client(api_key) as client:
+                cap = self.max_tokens
                 for round_ in (1, 2):
-                    reply = self._stream(client, messages, say)
+                    reply = self._stream(client, messages, say, cap)
                     usage += reply.usage
                     partial = reply.raw or reply.text
-                    self._check_stop(reply)
+                    if reply.stop_reason == "max_tokens" and cap < _TOKEN_CEILING:
+                        # one more try with room to finish, before telling the user to raise the cap
+                        cap = min(cap * 2, _TOKEN_CEILING)
+                        say(f"the answer was cut off at {reply.usage.output_tokens:,} tokens; asking again with up to {cap:,}")
+                        reply = self._stream(client, messages, say, cap)
+                        usage += reply.usage
+                        partial = reply.raw or reply.text
+                    self._check_stop(reply, cap)
                     try:
                         result = build(reply.data())
                         break
@@ -398,21 +408,26 @@ class ClaudeAgent:
             api_key=api_key, base_url=self.base_url, max_retries=self.max_retries, timeout=self.timeout
         )
 
-    def _check_stop(self, reply: _Reply) -> None:
+    def _check_stop(self, reply: _Reply, cap: int) -> None:
         if reply.stop_reason == "max_tokens":
             raise AgentError(
-                f"the model's answer was cut off at max_tokens={self.max_tokens}: "
-                "raise the agent's max_tokens option or simplify the requirements"
+                f"the model's answer was cut off at max_tokens={cap}: raise max_tokens (--max-tokens, "
+                "%config DwarfMagics.max_tokens or max_tokens=) or simplify the requirements"
+            )
+        if reply.stop_reason == "model_context_window_exceeded":
+            raise AgentError(
+                "the requirements and the answer do not fit the model's context window: shorten the requirements "
+                "or choose a model with a larger window (--model)"
             )
         if reply.stop_reason == "refusal":
             raise AgentError("the model declined to answer this request: rephrase the requirements")
 
     # -- streaming ------------------------------------------------------------------------
-    def _stream(self, client: anthropic.Anthropic, messages: list[dict], say) -> _Reply:
+    def _stream(self, client: anthropic.Anthropic, messages: list[dict], say, cap: int) -> _Reply:
         """One answer, asking again (bounded) when the stream breaks off after it started."""
         for attempt in range(self.max_retries + 1):
             try:
-                return self._stream_once(client, messages, say)
+                return self._stream_once(client, messages, say, cap)
             except _BrokenStream as broken:
                 if attempt == self.max_retries:
                     raise self._explain(broken.cause, client, broken.reply.raw) from None
@@ -429,7 +444,7 @@ class ClaudeAgent:
         error.partial = partial  # what had arrived, kept with the failure
         return error
 
-    def _stream_once(self, client: anthropic.Anthropic, messages: list[dict], say) -> _Reply:
+    def _stream_once(self, client: anthropic.Anthropic, messages: list[dict], say, cap: int) -> _Reply:
         reply = _Reply(usage=Usage(self.model))
         parts: list[str] = []
         started = False
@@ -438,7 +453,7 @@ class ClaudeAgent:
         try:
             with client.messages.stream(
                 model=self.model,
-                max_tokens=self.max_tokens,
+                max_tokens=cap,
                 system=[{"type": "text", "text": self.agent.body, "cache_control": {"type": "ephemeral"}}],
                 tools=[design_tool()],
                 tool_choice={"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True},

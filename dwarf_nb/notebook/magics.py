@@ -42,7 +42,8 @@ from .config import project_settings
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 HELP = """\
-%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [--no-cache] [-o VAR]
+%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [--max-tokens N]
+        [--no-cache] [-o VAR]
     Design a backend from the requirements in the cell body and show it.
     The design is saved as a new version of NAME in the history store
     (.dwarf/designs.db beside the notebook) and bound to the variable NAME
@@ -52,6 +53,7 @@ HELP = """\
     --no-map    leave the service map out of the display
     --timeout, --max-retries   for the anthropic backend: seconds to wait for each
                 answer, and how often a failed call is tried again
+    --max-tokens  for the anthropic backend: output tokens an answer may use
     --no-cache  ask the model again instead of reusing an answer already paid for
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
     to insert the value of the notebook variable `var`; it is inserted once, as is.
@@ -75,7 +77,7 @@ HELP = """\
 %dwarf help                          this text
 
 Settings: %config DwarfMagics (backend, model, agent_file, store_path, direction,
-show_map, fallback, max_retries, timeout, max_input_mb, use_cache, suppress), or the same keys
+show_map, fallback, max_retries, timeout, max_tokens, max_input_mb, use_cache, suppress), or the same keys
 under [tool.dwarf_nb] in pyproject.toml; %config wins."""
 
 
@@ -190,6 +192,9 @@ class DwarfMagics(Magics, Configurable):
     timeout = Float(None, allow_none=True, min=0, help="Seconds to wait for a model answer (agent default when unset).").tag(
         config=True
     )
+    max_tokens = Int(None, allow_none=True, min=1, help="Output tokens a model answer may use (agent default when unset).").tag(
+        config=True
+    )
     max_input_mb = Float(2.0, min=0.001, help="Largest requirements text a cell may hold, in megabytes.").tag(
         config=True
     )
@@ -262,7 +267,7 @@ class DwarfMagics(Magics, Configurable):
         if backend == "offline":
             return {}
         options = {"use_cache": self.use_cache, "store": store}
-        for key in ("model", "agent_file", "max_retries", "timeout", "fallback"):
+        for key in ("model", "agent_file", "max_retries", "timeout", "max_tokens", "fallback"):
             if getattr(self, key) is not None:
                 options[key] = getattr(self, key)
         return options
@@ -288,6 +293,7 @@ class DwarfMagics(Magics, Configurable):
     @argument("--no-map", action="store_true", help="leave the service map out of the display")
     @argument("--timeout", type=float, metavar="S", help="seconds to wait for each model answer (anthropic)")
     @argument("--max-retries", type=int, metavar="N", help="retries of a failed model call (anthropic)")
+    @argument("--max-tokens", type=int, metavar="N", help="output tokens a model answer may use (anthropic)")
     @argument("--no-cache", action="store_true", help="ask the model again even if the answer is cached (anthropic)")
     @argument("-o", "--output", dest="var", metavar="VAR", help="bind the design to VAR instead of NAME")
     @_user_errors
@@ -320,7 +326,7 @@ class DwarfMagics(Magics, Configurable):
             with self._store(write=True) as store:
                 current = self._resolve(args.name, store) if args.refine else None
                 options = self._agent_options(backend, store)
-                options.update({key: getattr(args, key) for key in ("timeout", "max_retries")
+                options.update({key: getattr(args, key) for key in ("timeout", "max_retries", "max_tokens")
                                 if getattr(args, key) is not None})
                 if args.no_cache:
                     options["use_cache"] = False
