@@ -282,13 +282,21 @@ def design(
     return answer
 
 
-def status(code: int, kind: str, message: str, headers: Optional[dict] = None) -> Behaviour:
-    """An HTTP error in the API's error format (`retry-after-ms` etc. via `headers`)."""
+def status(code: int, kind: str, message: str, headers: Optional[dict] = None, details: Optional[dict] = None) -> Behaviour:
+    """An HTTP error in the API's error format (`retry-after-ms` etc. via `headers`; `details`
+    as the API adds them, e.g. {"error_code": "enforced_spend_limit_reached"})."""
 
     def answer(h: _Handler, body: dict) -> None:
-        h.send_json(code, {"type": "error", "error": {"type": kind, "message": message}}, headers)
+        error = {"type": kind, "message": message, **({"details": details} if details else {})}
+        h.send_json(code, {"type": "error", "error": error, "request_id": "req_fake"}, headers)
 
     return answer
+
+
+def spend_limit() -> Behaviour:
+    """The 429 of a used-up monthly spend limit: a rate_limit_error without retry-after."""
+    return status(429, "rate_limit_error", "Your organization has reached its monthly usage limit.",
+                  details={"error_code": "enforced_spend_limit_reached"})
 
 
 def reset() -> Behaviour:

@@ -541,3 +541,55 @@ def test_a_name_that_is_not_a_slug_is_refused_before_any_request(make, fake):
     with pytest.raises(InputError, match="must be a slug"):
         make().design(TEXT, name="My Shop!")
     assert fake.requests == []
+
+
+# -- errors that tell the truth -------------------------------------------------------------
+@pytest.mark.parametrize("behaviour", [
+    fa.spend_limit(),
+    fa.status(400, "invalid_request_error", "You have reached your specified API usage limits. Access resumes on 2027-01-01."),
+    fa.status(400, "invalid_request_error", "Your credit balance is too low to access the Anthropic API."),
+], ids=["429-spend-limit", "400-usage-limit", "400-credit"])
+def test_a_used_up_spend_limit_is_not_retried_nor_hidden_by_the_fallback(make, fake, store, behaviour):
+    fake.default = behaviour
+    with pytest.raises(AgentError) as info:
+        make(max_retries=2, fallback="offline").design(TEXT)
+    message = str(info.value)
+    assert "spend limit or credit is used up" in message and "Claude Console" in message
+    assert message.endswith("[request id req_fake]") and KEY not in message
+    assert len(fake.requests) == 1  # no retry: it cannot help
+    assert store.failures()[0]["requirements"] == TEXT
+
+
+def test_an_ordinary_rate_limit_is_still_retried(make, fake):
+    fake.push(fa.status(429, "rate_limit_error", "Too many requests", headers={"retry-after-ms": "10"}))
+    assert make(max_retries=1).design(TEXT).backend == "anthropic"
+    assert len(fake.requests) == 2
+
+
+@pytest.mark.parametrize("behaviour", [
+    fa.status(401, "authentication_error", "invalid x-api-key"),
+    fa.status(404, "not_found_error", "model: nope"),
+    fa.status(500, "api_error", "Internal server error"),
+])
+def test_every_api_error_names_its_request_id(make, fake, behaviour):
+    fake.default = behaviour
+    with pytest.raises(AgentError, match=r"\[request id req_fake\]$"):
+        make(max_retries=0).design(TEXT)
+
+
+@pytest.mark.parametrize("url", ["ht!tp://x", "http://[::1", "localhost:8080", "://", "ftp://example.com"])
+def test_a_malformed_base_url_is_one_line_without_the_key(fake, store, url):
+    with pytest.raises(InputError) as info:
+        ClaudeAgent(api_key=KEY, base_url=url, store=store).design(TEXT)
+    message = str(info.value)
+    assert message.startswith("base_url ") and "cannot be used for the Anthropic API" in message
+    assert "\n" not in message and KEY not in message and fake.requests == []
+
+
+def test_credentials_in_a_base_url_are_never_printed(store, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://me:hunter2@127.0.0.1:9/")
+    with pytest.raises(AgentError) as info:
+        ClaudeAgent(api_key=KEY, store=store, max_retries=0, timeout=1).design(TEXT)
+    message = str(info.value)
+    assert "hunter2" not in message and "[credentials]@127.0.0.1" in message
+    assert "hunter2" not in store.failures()[0]["error"]

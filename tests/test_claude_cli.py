@@ -71,7 +71,7 @@ def test_a_rejected_key_exits_1_and_keeps_the_requirements(env, fake, capsys, in
     fake.push(fa.status(401, "authentication_error", "invalid x-api-key"))
     code, out, err = run(capsys, "design", str(env), "--backend", "anthropic", "--json")
     assert code == 1 and out == ""
-    assert err == "dwarf-nb: the Anthropic API rejected the API key (401): check ANTHROPIC_API_KEY\n"
+    assert err == "dwarf-nb: the Anthropic API rejected the API key (401): check ANTHROPIC_API_KEY [request id req_fake]\n"
     store = Store(in_tmp / ".dwarf" / "designs.db")
     assert [f["requirements"] for f in store.failures()] == [TEXT]
     store.close()

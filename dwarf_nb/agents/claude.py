@@ -65,7 +65,7 @@ from ..errors import AgentError, InputError
 from ..store import Store
 from . import Progress, check_design, check_name, check_text, get_agent
 from .agentfile import load_agent_file
-from .faults import KEY_ENV, StreamCut, Unavailable, explain, scrub
+from .faults import KEY_ENV, StreamCut, Unavailable, explain, no_retry_when_spent, scrub
 from .usage import Usage, resolve_model
 
 TOOL_NAME = "submit_design"
@@ -404,9 +404,18 @@ class ClaudeAgent:
         return key
 
     def _client(self, api_key: str) -> anthropic.Anthropic:
-        return anthropic.Anthropic(
-            api_key=api_key, base_url=self.base_url, max_retries=self.max_retries, timeout=self.timeout
-        )
+        url = self.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        where = "base_url" if self.base_url else "ANTHROPIC_BASE_URL"
+        try:
+            parsed = httpx2.URL(url) if url else None
+            if parsed is not None and (parsed.scheme not in ("http", "https") or not parsed.host):
+                raise ValueError("it needs http:// or https:// and a host")
+            return anthropic.Anthropic(
+                api_key=api_key, base_url=url, max_retries=self.max_retries, timeout=self.timeout,
+                http_client=anthropic.DefaultHttpxClient(event_hooks={"response": [no_retry_when_spent]}),
+            )
+        except Exception as err:  # a malformed URL or any other construction failure: one line, no key
+            raise InputError(scrub(f"{where} {url!r} cannot be used for the Anthropic API: {err}", api_key)) from None
 
     def _check_stop(self, reply: _Reply, cap: int) -> None:
         if reply.stop_reason == "max_tokens":

@@ -9,6 +9,8 @@ No message ever contains the API key: `scrub()` removes it from anything the API
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Optional
 
 import anthropic
@@ -46,11 +48,49 @@ class StreamCut(Exception):
 
 
 def scrub(text: str, key: Optional[str]) -> str:
-    """`text` on one line, without the API key (should any server or proxy echo it)."""
-    line = " ".join(str(text).split())
+    """`text` on one line, without the API key (should any server or proxy echo it) and without
+    credentials written into a URL ('https://user:secret@proxy/')."""
+    line = _CREDENTIALS.sub(r"\1[credentials]@", " ".join(str(text).split()))
     if key:
         line = line.replace(key, "[API key]")
     return line
+
+
+_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/\s@]+@", re.I)
+
+# The API's ways of saying a spend limit or the credit is used up: retrying cannot help, and
+# an offline design must not hide it (it is a bill to settle, not an outage).
+_SPENT_CODES = ("enforced_spend_limit_reached",)
+_SPENT_MESSAGES = ("you have reached your specified", "credit balance is too low", "usage is blocked")
+
+
+def spent(body: object) -> bool:
+    """Whether an API error body says the spend limit or the credit is used up."""
+    error = body.get("error", body) if isinstance(body, dict) else {}
+    if not isinstance(error, dict):
+        return False
+    details = error.get("details") if isinstance(error.get("details"), dict) else {}
+    message = str(error.get("message", "")).lower()
+    return details.get("error_code") in _SPENT_CODES or any(m in message for m in _SPENT_MESSAGES)
+
+
+def no_retry_when_spent(response) -> None:
+    """An httpx response hook: a 429 for a used-up spend limit is marked not to be retried
+    (the SDK obeys `x-should-retry`), so the user hears at once instead of after the backoff."""
+    if response.status_code != 429:
+        return
+    response.read()
+    try:
+        body = json.loads(response.content or b"{}")
+    except ValueError:
+        return
+    if spent(body):
+        response.headers["x-should-retry"] = "false"
+
+
+def _request_id(err: BaseException) -> str:
+    rid = getattr(err, "request_id", None)
+    return f" [request id {rid}]" if rid else ""
 
 
 def _detail(err: anthropic.APIStatusError) -> str:
@@ -102,12 +142,18 @@ def explain(err: BaseException, *, model: str, timeout: float, retries: int, bas
         kind = err.type or "error"
         if status == 200:
             return Unavailable(scrub(_STREAM_ERROR.format(kind=kind, retries=retries_done), key))
+        if spent(err.body):
+            return AgentError(scrub(
+                f"the Anthropic API refused the request because the spend limit or credit is used up ({status}): "
+                f"{_detail(err)}; raise the limit or add credit in the Claude Console (retrying will not help)"
+                + _request_id(err), key))
         template = _STATUS.get(status)
         if template is None and status >= 500:
             template = _SERVER_ERROR
         if template is None:
             template = "the Anthropic API answered {status} ({kind}): {detail}"
-        message = scrub(template.format(status=status, kind=kind, model=model, detail=_detail(err), retries=retries_done), key)
+        message = scrub(template.format(status=status, kind=kind, model=model, detail=_detail(err), retries=retries_done)
+                        + _request_id(err), key)
         return Unavailable(message) if status in _UNAVAILABLE_STATUSES or status >= 500 else AgentError(message)
     # Anything else from the SDK (a response it could not read, a credentials plug-in).
     return AgentError(scrub(f"the Anthropic API call failed: {type(err).__name__}", key))
