@@ -434,6 +434,23 @@ def test_an_answer_that_stops_arriving_names_the_timeout(make, fake):
         make(timeout=0.3, max_retries=0).design(TEXT)
 
 
+def test_an_answer_that_pauses_past_the_timeout_is_asked_again(make, fake):
+    def stall_mid_answer(h, body) -> None:
+        fa._stream_prefix(h, body, h.server_fake.usage_for(body))
+        time.sleep(1.0)
+        h.reset()
+
+    fake.push(stall_mid_answer)  # then the default: a whole design
+    assert make(timeout=0.3, max_retries=1).design(TEXT).backend == "anthropic"
+    assert len(fake.requests) == 2
+
+
+def test_the_tool_streams_its_input_as_it_is_written(make, fake):
+    make().design(TEXT)
+    (tool,) = fake.requests[0]["body"]["tools"]
+    assert tool["eager_input_streaming"] is True
+
+
 @pytest.mark.parametrize(
     "broken",
     [fa.break_off(), fa.break_off(drop=True), fa.break_off(kind=None)],

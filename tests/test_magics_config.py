@@ -160,6 +160,29 @@ def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
     assert "--timeout" in message and "soon" in message
 
 
+def test_the_progress_line_keeps_time_while_the_model_is_quiet(ip, monkeypatch):
+    import re
+    import time
+
+    import dwarf_nb
+    from dwarf_nb.agents.claude import ClaudeAgent
+
+    def slow_answer(self, text, name=None, progress=None):
+        progress("waiting for the model")
+        time.sleep(2.6)  # a long silence from the API
+        return dwarf_nb.design(text, name=name).model_copy(update={"backend": "anthropic"})
+
+    monkeypatch.setattr(ClaudeAgent, "design", slow_answer)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-used")
+    ran = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    waits = [float(m.group(1)) for b in ran.bundles
+             if (m := re.match(r"dwarf: waiting for the model \((\d+\.\d) s\)", b.get("text/plain", "")))]
+    assert len(waits) >= 3 and waits == sorted(waits) and waits[-1] >= 2.0  # the clock moved on its own
+    assert "dwarf-progress" not in ran.bundles[-1].get("text/html", "")  # the design is what stays
+    assert "anthropic backend" in ran.last("text/html")
+
+
 def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()

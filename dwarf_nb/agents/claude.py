@@ -73,6 +73,7 @@ TOOL_NAME = "submit_design"
 _SERVER_FIELDS = ("requirements", "backend", "schema_version")
 # The automatic second try after a cut-off answer asks for at most this many output tokens.
 _TOKEN_CEILING = 64_000
+_CONNECT_S = 10.0
 _FALLBACKS = (None, "offline")
 # While a design streams in, a progress line is shown when its counts change, else once a second.
 _PROGRESS_EVERY_S = 1.0
@@ -113,6 +114,9 @@ def design_tool() -> dict:
             "is a service or component of the design (or 'clients'); component kinds come from the schema's list."
         ),
         "input_schema": schema,
+        # Fine-grained tool streaming: the input arrives as the model writes it, not one whole
+        # key at a time, so a long services or decisions array never leaves the stream silent.
+        "eager_input_streaming": True,
     }
 
 
@@ -259,7 +263,7 @@ class ClaudeAgent:
         use_cache: bool = True,
         store: Optional[Store] = None,
         max_retries: int = 2,
-        timeout: float = 60.0,
+        timeout: float = 120.0,
         fallback: Optional[str] = None,
         api_key: Optional[str] = None,
         base_url: Optional[str] = None,
@@ -411,7 +415,10 @@ class ClaudeAgent:
             if parsed is not None and (parsed.scheme not in ("http", "https") or not parsed.host):
                 raise ValueError("it needs http:// or https:// and a host")
             return anthropic.Anthropic(
-                api_key=api_key, base_url=url, max_retries=self.max_retries, timeout=self.timeout,
+                api_key=api_key, base_url=url, max_retries=self.max_retries,
+                # `timeout` bounds each wait for the next piece of the answer; a host that does
+                # not even accept the connection is given up on sooner.
+                timeout=httpx2.Timeout(self.timeout, connect=min(_CONNECT_S, self.timeout)),
                 http_client=anthropic.DefaultHttpxClient(event_hooks={"response": [no_retry_when_spent]}),
             )
         except Exception as err:  # a malformed URL or any other construction failure: one line, no key
@@ -439,7 +446,7 @@ class ClaudeAgent:
                 return self._stream_once(client, messages, say, cap)
             except _BrokenStream as broken:
                 if attempt == self.max_retries:
-                    raise self._explain(broken.cause, client, broken.reply.raw) from None
+                    raise self._explain(broken.cause, client, broken.reply.raw, started=True) from None
                 why = getattr(broken.cause, "type", None) or type(broken.cause).__name__
                 say(f"the answer broke off ({why}); asking again ({attempt + 1}/{self.max_retries})")
                 time.sleep(_BROKEN_STREAM_BACKOFF_S * 2**attempt)
@@ -493,9 +500,9 @@ class ClaudeAgent:
         except (anthropic.APIError, httpx2.HTTPError) as err:
             reply.raw = "".join(parts)
             broken = isinstance(err, anthropic.APIStatusError) and err.status_code == 200
-            dropped = isinstance(err, (httpx2.TransportError, anthropic.APIConnectionError)) and not isinstance(
-                err, (httpx2.TimeoutException, anthropic.APITimeoutError)
-            )
+            # After the answer began, a dropped connection and a read that timed out are the same
+            # broken stream: asked again like any other (before it began, the SDK retries).
+            dropped = isinstance(err, (httpx2.TransportError, anthropic.APIConnectionError))
             if started and (broken or dropped):
                 raise _BrokenStream(err, reply) from None
             raise self._explain(err, client, reply.raw, started=started) from None
