@@ -37,3 +37,9 @@ def in_tmp(tmp_path, monkeypatch) -> Path:
     """Run the test inside an empty folder, so nothing lands in the checkout."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_model_choice_from_the_developer(monkeypatch):
+    """A developer's own ANTHROPIC_MODEL must not change which model the tests expect."""
+    monkeypatch.delenv("ANTHROPIC_MODEL", raising=False)

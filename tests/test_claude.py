@@ -29,7 +29,7 @@ TEXT = "An online shop for 5,000 daily users who browse products and place order
 @pytest.fixture(autouse=True)
 def no_real_credentials(monkeypatch):
     """No test may pick up a developer's real key or endpoint."""
-    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"):
+    for name in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(claude, "_BROKEN_STREAM_BACKOFF_S", 0.0)
 
@@ -610,3 +610,13 @@ def test_credentials_in_a_base_url_are_never_printed(store, monkeypatch):
     message = str(info.value)
     assert "hunter2" not in message and "[credentials]@127.0.0.1" in message
     assert "hunter2" not in store.failures()[0]["error"]
+
+
+def test_the_model_comes_from_the_option_then_the_environment_then_the_agent_file(make, fake, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_MODEL", "claude-haiku-4-5")
+    assert make().model == "claude-haiku-4-5"
+    assert make(model="opus").model == "claude-opus-4-6"
+    make(use_cache=False).design(TEXT)
+    assert fake.requests[-1]["body"]["model"] == "claude-haiku-4-5"
+    monkeypatch.delenv("ANTHROPIC_MODEL")
+    assert make().model == "claude-sonnet-4-6"  # the bundled agent file's 'sonnet'

@@ -144,7 +144,8 @@ def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
     seen = {}
 
     def answer_without_network(self, text, name=None, progress=None):
-        seen.update(timeout=self.timeout, retries=self.max_retries, cache=self.use_cache, tokens=self.max_tokens)
+        seen.update(timeout=self.timeout, retries=self.max_retries, cache=self.use_cache, tokens=self.max_tokens,
+                    model=self.model)
         return dwarf_nb.design(text, name=name).model_copy(update={"backend": "anthropic"})
 
     monkeypatch.setattr(ClaudeAgent, "design", answer_without_network)
@@ -153,9 +154,10 @@ def test_cell_timeout_and_retries_beat_the_settings(ip, monkeypatch):
     run(ip, "%config DwarfMagics.max_tokens = 9000")
     ran = run(ip, f"%%dwarf shop --backend anthropic --timeout 300 --max-retries 4\n{SHOP}")
     assert ran.error is None, ran.stderr
-    assert seen == {"timeout": 300.0, "retries": 4, "cache": True, "tokens": 9000}
-    assert run(ip, f"%%dwarf shop --backend anthropic --no-cache --max-tokens 32000\n{SHOP}").error is None
-    assert seen == {"timeout": 5.0, "retries": 2, "cache": False, "tokens": 32000}
+    assert seen == {"timeout": 300.0, "retries": 4, "cache": True, "tokens": 9000, "model": "claude-sonnet-4-6"}
+    ran = run(ip, f"%%dwarf shop --backend anthropic --no-cache --max-tokens 32000 --model haiku\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    assert seen == {"timeout": 5.0, "retries": 2, "cache": False, "tokens": 32000, "model": "claude-haiku-4-5"}
     message = run(ip, f"%%dwarf shop --backend anthropic --timeout soon\n{SHOP}").usage_error()
     assert "--timeout" in message and "soon" in message
 

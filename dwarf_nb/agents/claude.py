@@ -65,7 +65,7 @@ from ..errors import AgentError, InputError
 from ..store import Store
 from . import Progress, check_design, check_name, check_text, get_agent
 from .agentfile import load_agent_file
-from .faults import KEY_ENV, StreamCut, Unavailable, explain, no_retry_when_spent, scrub
+from .faults import KEY_ENV, MODEL_ENV, StreamCut, Unavailable, explain, no_retry_when_spent, scrub
 from .usage import Usage, resolve_model
 
 TOOL_NAME = "submit_design"
@@ -280,7 +280,8 @@ class ClaudeAgent:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
             raise InputError(f"timeout must be a positive number of seconds, not {timeout!r}")
         self.agent = load_agent_file(agent_file)
-        self.model = resolve_model(model or self.agent.model)
+        # An explicit choice, then the environment (as Claude Code reads it), then the agent file.
+        self.model = resolve_model(model or os.environ.get(MODEL_ENV, "").strip() or self.agent.model)
         self.use_cache = use_cache
         self.max_retries = max_retries
         self.timeout = float(timeout)

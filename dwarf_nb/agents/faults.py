@@ -19,7 +19,8 @@ import httpx2
 from ..errors import AgentError
 
 KEY_ENV = "ANTHROPIC_API_KEY"
-_MODEL_SETTING = "--model / %config DwarfMagics.model"
+MODEL_ENV = "ANTHROPIC_MODEL"
+_MODEL_SETTING = "--model / %config DwarfMagics.model / ANTHROPIC_MODEL"
 _OFFLINE = "or use --backend offline"
 
 # One sentence per HTTP status; {model}, {detail} and {retries} ("2 retries") are filled in by explain().

@@ -42,7 +42,7 @@ from .config import project_settings
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 HELP = """\
-%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--timeout S] [--max-retries N] [--max-tokens N]
+%%dwarf [NAME] [--backend B] [--refine] [--no-map] [--model M] [--timeout S] [--max-retries N] [--max-tokens N]
         [--no-cache] [-o VAR]
     Design a backend from the requirements in the cell body and show it.
     The design is saved as a new version of NAME in the history store
@@ -54,6 +54,7 @@ HELP = """\
     --timeout, --max-retries   for the anthropic backend: seconds to wait for each
                 answer, and how often a failed call is tried again
     --max-tokens  for the anthropic backend: output tokens an answer may use
+    --model     the anthropic backend's model for this cell (else DwarfMagics.model, then ANTHROPIC_MODEL)
     --no-cache  ask the model again instead of reusing an answer already paid for
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
     to insert the value of the notebook variable `var`; it is inserted once, as is.
@@ -291,6 +292,7 @@ class DwarfMagics(Magics, Configurable):
     @argument("--backend", metavar="B", help="offline or anthropic (default: DwarfMagics.backend)")
     @argument("--refine", action="store_true", help="apply the cell as a change request to the design NAME")
     @argument("--no-map", action="store_true", help="leave the service map out of the display")
+    @argument("--model", metavar="M", help="model for the anthropic backend (default: DwarfMagics.model)")
     @argument("--timeout", type=float, metavar="S", help="seconds to wait for each model answer (anthropic)")
     @argument("--max-retries", type=int, metavar="N", help="retries of a failed model call (anthropic)")
     @argument("--max-tokens", type=int, metavar="N", help="output tokens a model answer may use (anthropic)")
@@ -326,7 +328,7 @@ class DwarfMagics(Magics, Configurable):
             with self._store(write=True) as store:
                 current = self._resolve(args.name, store) if args.refine else None
                 options = self._agent_options(backend, store)
-                options.update({key: getattr(args, key) for key in ("timeout", "max_retries", "max_tokens")
+                options.update({key: getattr(args, key) for key in ("model", "timeout", "max_retries", "max_tokens")
                                 if getattr(args, key) is not None})
                 if args.no_cache:
                     options["use_cache"] = False
