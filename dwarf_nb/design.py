@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal, Optional, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 from pydantic_core import PydanticSerializationError
 
 from .brief import Brief
@@ -255,6 +256,21 @@ class Design(_Model):
     slos: SLOs = Field(default_factory=SLOs)
     assumptions: list[str] = Field(default_factory=list)
 
+
+    # What the model call behind this version cost (agents.usage.Usage); None for the offline
+    # rules. Kept beside the contract, not in it: the store keeps it with the version.
+    _usage: Any = PrivateAttr(default=None)
+
+    @property
+    def usage(self):
+        """Tokens and estimated cost of the model call(s) that made this design, or None."""
+        return self._usage
+
+    def __eq__(self, other: object) -> bool:
+        # The same design whatever its call cost: the usage is not part of the contract.
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
 
     @model_validator(mode="before")
     @classmethod

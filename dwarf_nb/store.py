@@ -60,6 +60,7 @@ class Version:
     created: float
     backend: str
     note: str
+    usage: str = ""  # the model call's usage line, for designs a model made
 
 
 def parse_ref(ref: str) -> tuple[str, Optional[int]]:
@@ -86,6 +87,9 @@ class Store:
                 try:
                     conn.execute("PRAGMA journal_mode=WAL")
                     conn.executescript(_SCHEMA)
+                    columns = {row[1] for row in conn.execute("PRAGMA table_info(designs)")}
+                    if "usage" not in columns:  # a store written before usage was kept
+                        conn.execute("ALTER TABLE designs ADD COLUMN usage TEXT NOT NULL DEFAULT ''")
                 except sqlite3.Error:
                     conn.close()
                     raise
@@ -131,9 +135,10 @@ class Store:
         with self._writing() as db:
             (latest,) = db.execute("SELECT COALESCE(MAX(version), 0) FROM designs WHERE name = ?", (design.name,)).fetchone()
             version = latest + 1
+            usage = design.usage.line() if design.usage is not None else ""
             db.execute(
-                "INSERT INTO designs (name, version, created, backend, note, body) VALUES (?, ?, ?, ?, ?, ?)",
-                (design.name, version, time.time(), design.backend, note, design.model_dump_json()),
+                "INSERT INTO designs (name, version, created, backend, note, body, usage) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (design.name, version, time.time(), design.backend, note, design.model_dump_json(), usage),
             )
         return version
 
@@ -157,7 +162,7 @@ class Store:
 
     def history(self, name: str) -> list[Version]:
         rows = self._db().execute(
-            "SELECT name, version, created, backend, note FROM designs WHERE name = ? ORDER BY version", (name,)
+            "SELECT name, version, created, backend, note, usage FROM designs WHERE name = ? ORDER BY version", (name,)
         ).fetchall()
         if not rows:
             raise InputError(f"no design named {name!r} (known: {', '.join(self.names()) or 'none yet'})")

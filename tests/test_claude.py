@@ -620,3 +620,53 @@ def test_the_model_comes_from_the_option_then_the_environment_then_the_agent_fil
     assert fake.requests[-1]["body"]["model"] == "claude-haiku-4-5"
     monkeypatch.delenv("ANTHROPIC_MODEL")
     assert make().model == "claude-sonnet-4-6"  # the bundled agent file's 'sonnet'
+
+
+# -- usage where the user looks -------------------------------------------------------------
+def test_the_design_carries_its_usage_and_shows_it_first(make, fake):
+    from dwarf_nb.views.display import mimebundle
+
+    d = make().design(TEXT)
+    assert d.usage is not None and d.usage.input_tokens > 0 and d.usage.attempts == 1
+    bundle = mimebundle(d)
+    assert bundle["text/plain"].splitlines()[0] == d.usage.line()
+    assert 'class="dwarf-usage"' in bundle["text/html"] and "output tokens" in bundle["text/html"]
+    again = make().design(TEXT)  # from the response cache
+    assert again.usage.from_response_cache and "no tokens, $0" in again.usage.line()
+    assert get_agent("offline").design(TEXT).usage is None
+
+
+def test_a_broken_attempt_is_counted_in_the_usage(make, fake):
+    fake.push(fa.break_off())
+    d = make(max_retries=1).design(TEXT)
+    assert d.usage.attempts == 2 and "2 calls" in d.usage.line()
+    assert d.usage.output_tokens > 1  # the broken attempt's streamed output is billed too
+
+
+def test_a_call_that_used_no_prompt_cache_says_so():
+    from dwarf_nb.agents.usage import Usage
+
+    assert "the prompt cache was not used" in Usage("claude-sonnet-4-6", input_tokens=900, output_tokens=10).line()
+    cached = Usage("claude-sonnet-4-6", input_tokens=900, cache_read_tokens=4000, output_tokens=10).line()
+    assert "prompt cache was not used" not in cached
+
+
+def test_the_store_keeps_the_usage_with_the_version_and_reads_older_stores(make, fake, tmp_path):
+    import sqlite3
+
+    old = tmp_path / "old.db"  # a store written before usage was kept
+    with sqlite3.connect(old) as db:
+        db.execute("CREATE TABLE designs (name TEXT NOT NULL, version INTEGER NOT NULL, created REAL NOT NULL, "
+                   "backend TEXT NOT NULL, note TEXT NOT NULL DEFAULT '', body TEXT NOT NULL, PRIMARY KEY (name, version))")
+    db.close()
+    import dwarf_nb as dw
+
+    store = Store(old)
+    try:
+        store.save(dw.design(TEXT, name="studio"))
+        d = make().design(TEXT, name="studio")
+        assert store.save(d) == 2
+        first, second = store.history("studio")
+        assert first.usage == "" and second.usage == d.usage.line()
+    finally:
+        store.close()

@@ -185,6 +185,17 @@ def test_the_progress_line_keeps_time_while_the_model_is_quiet(ip, monkeypatch):
     assert "anthropic backend" in ran.last("text/html")
 
 
+def test_the_usage_line_stays_in_the_cell_and_in_the_history(ip, fake, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-shown")
+    ran = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    final = ran.bundles[-1]
+    assert 'class="dwarf-usage"' in final["text/html"] and "output tokens" in final["text/plain"].splitlines()[0]
+    history = run(ip, "%dwarf history shop").last("text/plain")
+    assert "output tokens" in history and "sk-ant-test-not-shown" not in history + final["text/html"]
+
+
 def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()

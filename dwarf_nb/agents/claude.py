@@ -34,6 +34,7 @@ API yields an offline design that says so. The key never appears in a message or
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -343,9 +344,10 @@ class ClaudeAgent:
             if hit is not None:
                 self.last_usage = Usage(self.model, from_response_cache=True)
                 say(self.last_usage.line())
+                hit._usage = self.last_usage
                 return hit
         api_key = self._api_key()
-        usage = Usage(self.model)
+        usage = Usage(self.model, attempts=0)
         partial = ""
         messages: list[dict] = [{"role": "user", "content": prompt}]
         say(f"asking {self.model} ({self.agent.name} agent)…")
@@ -389,6 +391,7 @@ class ClaudeAgent:
         self.last_usage = usage
         say(usage.line())
         self.store.cache_put(key, result.model_dump_json())
+        result._usage = usage
         return result
 
     def _cached(self, key: str) -> Optional[Design]:
@@ -441,11 +444,16 @@ class ClaudeAgent:
 
     # -- streaming ------------------------------------------------------------------------
     def _stream(self, client: anthropic.Anthropic, messages: list[dict], say, cap: int) -> _Reply:
-        """One answer, asking again (bounded) when the stream breaks off after it started."""
+        """One answer, asking again (bounded) when the stream breaks off after it started; its
+        usage counts the broken attempts too."""
+        spent = Usage(self.model, attempts=0)
         for attempt in range(self.max_retries + 1):
             try:
-                return self._stream_once(client, messages, say, cap)
+                reply = self._stream_once(client, messages, say, cap)
+                reply.usage = spent + reply.usage
+                return reply
             except _BrokenStream as broken:
+                spent += broken.reply.usage
                 if attempt == self.max_retries:
                     raise self._explain(broken.cause, client, broken.reply.raw, started=True) from None
                 why = getattr(broken.cause, "type", None) or type(broken.cause).__name__
@@ -460,6 +468,13 @@ class ClaudeAgent:
         )
         error.partial = partial  # what had arrived, kept with the failure
         return error
+
+    @staticmethod
+    def _written(reply: _Reply) -> _Reply:
+        """A broken answer's usage with the output it had streamed (billed, though never finished)."""
+        streamed = len(reply.raw) // _CHARS_PER_TOKEN
+        reply.usage = dataclasses.replace(reply.usage, output_tokens=max(reply.usage.output_tokens, streamed))
+        return reply
 
     def _stream_once(self, client: anthropic.Anthropic, messages: list[dict], say, cap: int) -> _Reply:
         reply = _Reply(usage=Usage(self.model))
@@ -479,7 +494,9 @@ class ClaudeAgent:
                 started = True
                 try:
                     for event in stream:
-                        if event.type == "content_block_start" and event.content_block.type == "tool_use":
+                        if event.type == "message_start":  # what the call costs so far, should it break
+                            reply.usage = Usage.of(self.model, event.message.usage)
+                        elif event.type == "content_block_start" and event.content_block.type == "tool_use":
                             reply.tool_id = reply.tool_id or event.content_block.id
                         elif event.type == "input_json":
                             parts.append(event.partial_json)
@@ -505,11 +522,11 @@ class ClaudeAgent:
             # broken stream: asked again like any other (before it began, the SDK retries).
             dropped = isinstance(err, (httpx2.TransportError, anthropic.APIConnectionError))
             if started and (broken or dropped):
-                raise _BrokenStream(err, reply) from None
+                raise _BrokenStream(err, self._written(reply)) from None
             raise self._explain(err, client, reply.raw, started=started) from None
         reply.raw = "".join(parts)
         if snapshot.stop_reason is None and reply.json_error is None:
-            raise _BrokenStream(StreamCut(), reply)
+            raise _BrokenStream(StreamCut(), self._written(reply))
         reply.stop_reason = snapshot.stop_reason
         reply.usage = Usage.of(self.model, snapshot.usage)
         for block in snapshot.content:

@@ -40,6 +40,7 @@ class Usage:
     cache_read_tokens: int = 0
     output_tokens: int = 0
     from_response_cache: bool = False
+    attempts: int = 1  # model calls paid for: repair rounds, second tries and broken streams included
 
     def __add__(self, other: "Usage") -> "Usage":
         return Usage(
@@ -48,6 +49,7 @@ class Usage:
             self.cache_write_tokens + other.cache_write_tokens,
             self.cache_read_tokens + other.cache_read_tokens,
             self.output_tokens + other.output_tokens,
+            attempts=self.attempts + other.attempts,
         )
 
     @classmethod
@@ -85,7 +87,12 @@ class Usage:
         cost = self.cost_usd
         money = f"≈ ${cost:.4f}" if cost is not None else "cost unknown for this model"
         total_in = self.input_tokens + self.cache_write_tokens + self.cache_read_tokens
+        calls = f" · {self.attempts} calls" if self.attempts > 1 else ""
+        # Neither written nor read: the cached prefix (agent file and schema) is shorter than
+        # the model's minimum cacheable length, so every call pays for it in full.
+        uncached = (" · the prompt cache was not used (the agent file and schema are below the model's "
+                    "minimum cacheable length)") if total_in and not (self.cache_write_tokens or self.cache_read_tokens) else ""
         return (
             f"{self.model}: {total_in:,} input tokens ({self.cache_read_tokens:,} read from the prompt cache, "
-            f"{self.cache_write_tokens:,} written to it) · {self.output_tokens:,} output tokens · {money}"
+            f"{self.cache_write_tokens:,} written to it) · {self.output_tokens:,} output tokens · {money}{calls}{uncached}"
         )

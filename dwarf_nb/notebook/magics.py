@@ -407,10 +407,11 @@ class DwarfMagics(Magics, Configurable):
         with self._store() as store:
             versions = store.history(args.name)
         rows = [
-            (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend, v.note)
+            (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend, v.note,
+             v.usage)
             for v in versions
         ]
-        _display(_table(("version", "saved", "backend", "note"), rows))
+        _display(_table(("version", "saved", "backend", "note", "model usage"), rows))
 
     @magic_arguments("dwarf diff")
     @argument("name", metavar="NAME")

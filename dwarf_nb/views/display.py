@@ -208,10 +208,18 @@ def mimebundle(
     suppress: Optional[dict[str, str]] = None,
     version: Optional[int] = None,
 ) -> dict:
-    """Every representation of `design` a frontend may pick from."""
-    return {
+    """Every representation of `design` a frontend may pick from; a design a model made
+    starts with the usage line of that call (tokens and estimated cost)."""
+    bundle = {
         "text/plain": summary(design),
         "text/markdown": markdown(design, show_map=show_map, direction=direction, version=version),
         "text/html": html(design, show_map=show_map, direction=direction, suppress=suppress, version=version),
         DESIGN_MIME: design.model_dump(mode="json"),
     }
+    if design.usage is not None:
+        line = design.usage.line()
+        bundle["text/plain"] = f"{escape.one_line(line)}\n{bundle['text/plain']}"
+        bundle["text/markdown"] = f"*{escape.markdown(line)}*\n\n{bundle['text/markdown']}"
+        bundle["text/html"] = (f'<div class="dwarf-usage" style="font-family: monospace; opacity: .75">'
+                               f"{escape.html(line)}</div>{bundle['text/html']}")
+    return bundle
