@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 __version__ = "0.1.0"
 
@@ -50,14 +50,16 @@ def brief(text: str, facts: dict | None = None, max_input_mb: float | None = Non
 
 
 def refine(current: "Design", request: str, backend: str = "offline", progress=None,
-           max_input_mb: float | None = None, **options: Any) -> "Design":
-    """Apply a change request to a design and return the new version."""
+           max_input_mb: float | None = None, history: Sequence[str] = (), **options: Any) -> "Design":
+    """Apply a change request to a design and return the new version; `history` is the design's
+    earlier change requests, oldest first (the Claude backend sends them with the new one)."""
     from .agents import check_design, check_text, get_agent
     from .limits import check_text_size
 
     check_text_size(request, max_input_mb, "max_input_mb", "the change request")
 
-    return get_agent(backend, **options).refine(check_design(current), check_text(request), progress=progress)
+    return get_agent(backend, **options).refine(check_design(current), check_text(request), progress=progress,
+                                                history=list(history))
 
 
 class _Package(types.ModuleType):

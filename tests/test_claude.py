@@ -670,3 +670,18 @@ def test_the_store_keeps_the_usage_with_the_version_and_reads_older_stores(make,
         assert first.usage == "" and second.usage == d.usage.line()
     finally:
         store.close()
+
+
+
+def test_a_refine_sends_the_earlier_change_requests_oldest_first(make, fake, store):
+    import dwarf_nb as dw
+
+    first = make().design(TEXT)
+    dw.refine(first, "add a waitlist for full classes", backend="anthropic", api_key=KEY, base_url=fake.url, store=store,
+              history=["switch the broker to RabbitMQ", "add a cache in front of the database"])
+    prompt = fake.requests[-1]["body"]["messages"][0]["content"]
+    earlier = prompt.split("<earlier_requests>")[1].split("</earlier_requests>")[0]
+    assert earlier.index("switch the broker") < earlier.index("add a cache")
+    assert "add a waitlist" in prompt.split("<change_request>")[1]
+    make().refine(first, "add a waitlist for full classes")  # without history: no earlier block
+    assert "<earlier_requests>" not in fake.requests[-1]["body"]["messages"][0]["content"]

@@ -114,6 +114,20 @@ def test_refine_adds_a_version_with_the_request_as_note(ip):
     assert [v.version for v in versions] == [1, 2]
     assert versions[-1].note == "add a notifications service"
     assert run(ip, "%dwarf diff shop").error is None
+    # the cell shows what changed above the new version, in every format
+    final = ran.bundles[-1]
+    assert final["text/html"].startswith("<div class='dwarf-diff'>") and "notifications" in final["text/html"].split("</div>")[0]
+    assert final["text/markdown"].startswith("### Changes: shop → shop")
+    assert final["text/plain"].startswith("shop → shop") and "notifications" in final["text/plain"].split("\n\n")[0]
+
+
+def test_a_long_change_request_is_kept_whole_and_shown_short(ip):
+    assert shop_cell(ip).error is None
+    request = "add a notifications service that sends order updates by email and push " * 4
+    assert run(ip, f"%%dwarf shop --refine\n{request}").error is None
+    assert Store(".dwarf/designs.db").history("shop")[-1].note == " ".join(request.split())
+    shown = run(ip, "%dwarf history shop").last("text/plain")
+    assert "…" in shown and " ".join(request.split()) not in shown
 
 
 # -- errors: one UsageError line each, never a traceback -----------------------------

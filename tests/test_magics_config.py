@@ -196,6 +196,17 @@ def test_the_usage_line_stays_in_the_cell_and_in_the_history(ip, fake, monkeypat
     assert "output tokens" in history and "sk-ant-test-not-shown" not in history + final["text/html"]
 
 
+def test_a_claude_refine_from_a_cell_sends_the_earlier_requests(ip, fake, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-shown")
+    for cell in (f"%%dwarf shop --backend anthropic\n{SHOP}", "%%dwarf shop --refine --backend anthropic\nadd a waitlist",
+                 "%%dwarf shop --refine --backend anthropic\nmove search to OpenSearch"):
+        assert run(ip, cell).error is None
+    last = fake.requests[-1]["body"]["messages"][0]["content"]
+    assert "add a waitlist" in last.split("<earlier_requests>")[1].split("</earlier_requests>")[0]
+    assert "move search to OpenSearch" in last.split("<change_request>")[1]
+
+
 def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()

@@ -42,7 +42,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import anthropic
 import httpx2
@@ -210,12 +210,15 @@ def _design_prompt(text: str, name: Optional[str], offline: Design) -> str:
     )
 
 
-def _refine_prompt(current: Design, request: str) -> str:
+def _refine_prompt(current: Design, request: str, history: Sequence[str] = ()) -> str:
     body = current.model_dump(mode="json", exclude=set(_SERVER_FIELDS))
+    earlier = "".join(f"<request>\n{h}\n</request>\n" for h in history)
     return (
         "Here is the current design, made for the requirements below.\n\n"
         f"<requirements>\n{current.requirements}\n</requirements>\n\n"
-        f"<design>\n{json.dumps(body, ensure_ascii=False)}\n</design>\n\n"
+        + (f"These change requests were applied to it before, oldest first; keep what they asked for unless "
+           f"the new request undoes it:\n<earlier_requests>\n{earlier}</earlier_requests>\n\n" if history else "")
+        + f"<design>\n{json.dumps(body, ensure_ascii=False)}\n</design>\n\n"
         f"Apply this change request:\n<change_request>\n{request}\n</change_request>\n\n"
         f'Keep the name "{current.name}" and everything the request does not touch. '
         f"Answer by calling {TOOL_NAME} with the complete updated design."
@@ -313,7 +316,9 @@ class ClaudeAgent:
 
         return self._ask(_design_prompt(text, name, offline), build, text, progress, lambda: offline)
 
-    def refine(self, design: Design, request: str, progress: Progress = None) -> Design:
+    def refine(self, design: Design, request: str, progress: Progress = None, history: Sequence[str] = ()) -> Design:
+        """Apply `request`; `history` holds the design's earlier change requests, oldest first,
+        so the model sees the conversation so far and does not undo an earlier change."""
         design = check_design(design)
         request = check_text(request)
 
@@ -321,7 +326,8 @@ class ClaudeAgent:
             return _finish(data, name=design.name, requirements=design.requirements, estimates=design)
 
         return self._ask(
-            _refine_prompt(design, request), build, request, progress, lambda: get_agent("offline").refine(design, request)
+            _refine_prompt(design, request, [check_text(h) for h in history if h and h.strip()]), build, request, progress,
+            lambda: get_agent("offline").refine(design, request)
         )
 
     # -- one question to the model, with cache, repair round, faults and fallback ---------

@@ -107,6 +107,15 @@ def _parse(func, argstring: str):
         raise UsageError(f"cannot read the options ({err}); usage: {usage}") from None
 
 
+def _requests_so_far(store, name: str) -> list[str]:
+    """The change requests of a design's stored versions, oldest first."""
+    try:
+        versions = store.history(name)
+    except InputError:  # a design that lives only in a variable
+        return []
+    return [v.note for v in versions if v.note and v.note != "designed"]
+
+
 def _weights(text: str | None) -> dict[str, float] | None:
     """'performance=3,dev_speed=1' -> {'performance': 3.0, 'dev_speed': 1.0}."""
     if not text:
@@ -334,17 +343,24 @@ class DwarfMagics(Magics, Configurable):
                     options["use_cache"] = False
                 if current is not None:
                     result = dwarf_nb.refine(current, text, backend=backend, progress=progress,
-                                             max_input_mb=self.max_input_mb, **options)
+                                             max_input_mb=self.max_input_mb, history=_requests_so_far(store, current.name),
+                                             **options)
                 else:
                     result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress,
                                              max_input_mb=self.max_input_mb, **options)
-                note = one_line(text)[:120] if current is not None else "designed"
+                note = one_line(text) if current is not None else "designed"  # the whole request, for the next one
                 version = store.save(result, note=note)
         except BaseException:
             progress.clear()
             raise
         self.shell.user_ns[args.var or _variable(result.name)] = result
-        progress.replace(self._bundle(result, version, show_map=False if args.no_map else None))
+        bundle = self._bundle(result, version, show_map=False if args.no_map else None)
+        if current is not None:  # what the change request changed, above the new version
+            from ..analysis.diff import diff
+            from ..views.display import with_changes
+
+            bundle = with_changes(bundle, diff(current, result))
+        progress.replace(bundle)
 
     # -- %dwarf -----------------------------------------------------------------------
     @no_var_expand
@@ -407,8 +423,8 @@ class DwarfMagics(Magics, Configurable):
         with self._store() as store:
             versions = store.history(args.name)
         rows = [
-            (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend, v.note,
-             v.usage)
+            (f"v{v.version}", datetime.datetime.fromtimestamp(v.created).strftime("%Y-%m-%d %H:%M"), v.backend,
+             one_line(v.note, 120), v.usage)
             for v in versions
         ]
         _display(_table(("version", "saved", "backend", "note", "model usage"), rows))

@@ -223,3 +223,13 @@ def mimebundle(
         bundle["text/html"] = (f'<div class="dwarf-usage" style="font-family: monospace; opacity: .75">'
                                f"{escape.html(line)}</div>{bundle['text/html']}")
     return bundle
+
+
+def with_changes(bundle: dict, changes) -> dict:
+    """A design's bundle with what a change request changed (an analysis.diff result) on top."""
+    return {
+        **bundle,
+        "text/plain": f"{changes.to_text()}\n{bundle['text/plain']}",
+        "text/markdown": f"{changes.to_markdown()}\n{bundle['text/markdown']}",
+        "text/html": changes._repr_html_() + bundle["text/html"],
+    }

@@ -18,7 +18,7 @@ What the rules know lives in `dwarf_nb/knowledge/*.toml`; sizing is `analysis.ca
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from ...design import SLUG
 from ...errors import InputError
@@ -67,7 +67,9 @@ class OfflineDesigner:
         say("choosing languages, stores and APIs")
         return assemble(text, name or slug_name(text), profile, p)
 
-    def refine(self, design: "Design", request: str, progress: Progress = None) -> "Design":
+    def refine(self, design: "Design", request: str, progress: Progress = None, history: Sequence[str] = ()) -> "Design":
+        """Apply `request` to `design`. The rules read one request at a time: `history` (the
+        earlier requests, already applied) is for agents that hold a conversation."""
         from .refine import apply
 
         request = check_text(request)
