@@ -35,6 +35,21 @@ def design(text: str, name: str | None = None, backend: str = "offline", progres
     return get_agent(backend, **options).design(check_text(text), name=check_name(name), progress=progress, **extra)
 
 
+def estimate(text: str, name: str | None = None, backend: str = "anthropic", facts: dict | None = None,
+             max_input_mb: float | None = None, **options: Any):
+    """What designing `text` with a model would cost, counted by the API's token counter; nothing
+    is designed and nothing is charged. Returns an Estimate (`.input_tokens`, `.line()`)."""
+    from .agents import check_name, check_text, get_agent
+    from .errors import InputError
+    from .limits import check_text_size
+
+    if backend == "offline":
+        raise InputError("a dry run counts a model call's tokens; the offline designer costs nothing")
+    check_text_size(text, max_input_mb, "max_input_mb")
+    extra = {} if facts is None else {"facts": facts}
+    return get_agent(backend, **options).estimate(check_text(text), name=check_name(name), **extra)
+
+
 def brief(text: str, facts: dict | None = None, max_input_mb: float | None = None) -> "Brief":
     """What the offline reader understands of a requirements text, as a Brief of facts.
 

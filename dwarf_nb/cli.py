@@ -82,6 +82,11 @@ def _cmd_design(args) -> int:
         options["agent_file"] = args.agent
     if args.no_cache:
         options["use_cache"] = False
+    if args.dry_run:
+        from . import estimate
+
+        print(estimate(text, name=args.name, backend=args.backend, max_input_mb=args.max_input_mb, **options).line())
+        return 0
     progress = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
     d = make_design(text, name=args.name, max_input_mb=args.max_input_mb, backend=args.backend, progress=progress, **options)
     if args.output:
@@ -160,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="anthropic backend: seconds to wait for each model answer")
     d.add_argument("--max-retries", type=int, metavar="N", help="anthropic backend: retries of a failed call")
     d.add_argument("--max-tokens", type=int, metavar="N", help="anthropic backend: output tokens an answer may use")
+    d.add_argument("--dry-run", action="store_true",
+                   help="anthropic backend: count the request's tokens and print the estimated cost, design nothing")
     d.add_argument("-v", "--verbose", action="store_true", help="show progress on stderr")
     d.set_defaults(func=_cmd_design)
 

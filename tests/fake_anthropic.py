@@ -149,6 +149,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         fake = self.server_fake
         fake.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+        if self.path.split("?")[0].endswith("/messages/count_tokens"):
+            # The token-counting endpoint: about four characters a token, as the API roughly counts.
+            self.send_json(200, {"input_tokens": len(json.dumps(body)) // 4})
+            return
         fake.next_behaviour()(self, body)
 
     # -- writing helpers ----------------------------------------------------------------

@@ -98,3 +98,16 @@ def test_max_tokens_option_reaches_the_api(env, fake, capsys):
     code, _, err = run(capsys, "design", str(env), "--backend", "anthropic", "--json", "--max-tokens", "12345")
     assert code == 0, err
     assert fake.requests[0]["body"]["max_tokens"] == 12345
+
+
+def test_a_dry_run_counts_the_tokens_and_designs_nothing(env, fake, capsys, in_tmp):
+    code, out, err = run(capsys, "design", str(env), "--backend", "anthropic", "--dry-run", "--max-tokens", "8000")
+    assert code == 0, err
+    (line,) = out.strip().splitlines()
+    assert line.startswith("claude-sonnet-4-6: the request is ") and "input tokens ≈ $" in line
+    assert "at most 8,000 output tokens" in line and line.endswith("(dry run: nothing was designed)")
+    assert [r["path"].split("?")[0] for r in fake.requests] == ["/v1/messages/count_tokens"]
+    counted = fake.requests[0]["body"]
+    assert counted["tools"][0]["name"] and TEXT in counted["messages"][0]["content"]
+    assert not (in_tmp / ".dwarf").exists() and KEY not in out + err
+    assert run(capsys, "design", str(env), "--dry-run")[0] == 2  # the offline designer costs nothing

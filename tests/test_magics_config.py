@@ -207,6 +207,17 @@ def test_a_claude_refine_from_a_cell_sends_the_earlier_requests(ip, fake, monkey
     assert "move search to OpenSearch" in last.split("<change_request>")[1]
 
 
+def test_a_dry_run_cell_shows_the_cost_and_keeps_nothing(ip, fake, monkeypatch, in_tmp):
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-shown")
+    ran = run(ip, f"%%dwarf shop --backend anthropic --dry-run\n{SHOP}")
+    assert ran.error is None, ran.stderr
+    assert "input tokens ≈ $" in ran.last("text/plain") and "nothing was designed" in ran.last("text/html")
+    assert "shop" not in ip.user_ns and not (in_tmp / ".dwarf").exists()
+    assert all(r["path"].split("?")[0].endswith("/count_tokens") for r in fake.requests)
+    assert "does not go with --refine" in run(ip, "%%dwarf shop --refine --dry-run\nadd a cache").usage_error()
+
+
 def test_anthropic_without_a_key_is_one_line(ip, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     message = run(ip, f"%%dwarf shop --backend anthropic\n{SHOP}").usage_error()

@@ -67,7 +67,7 @@ from ..store import Store
 from . import Progress, check_design, check_name, check_text, get_agent
 from .agentfile import load_agent_file
 from .faults import KEY_ENV, MODEL_ENV, StreamCut, Unavailable, explain, no_retry_when_spent, scrub
-from .usage import Usage, resolve_model
+from .usage import Estimate, Usage, resolve_model
 
 TOOL_NAME = "submit_design"
 # Fields dwarf_nb fills in itself; the model is not asked for them.
@@ -315,6 +315,22 @@ class ClaudeAgent:
             return _finish(data, name=name or data.get("name") or offline.name, requirements=text, estimates=offline)
 
         return self._ask(_design_prompt(text, name, offline), build, text, progress, lambda: offline)
+
+    def estimate(self, text: str, name: Optional[str] = None, facts: Any = None) -> "Estimate":
+        """What designing `text` would cost, from the token-counting endpoint: nothing is designed."""
+        text, name = check_text(text), check_name(name)
+        offline = get_agent("offline").design(text, name=name, facts=facts)
+        api_key = self._api_key()
+        try:
+            with self._client(api_key) as client:
+                counted = client.messages.count_tokens(
+                    model=self.model, system=[{"type": "text", "text": self.agent.body}], tools=[design_tool()],
+                    tool_choice={"type": "tool", "name": TOOL_NAME}, messages=[{"role": "user",
+                                                                                 "content": _design_prompt(text, name, offline)}],
+                )
+        except (anthropic.APIError, httpx2.HTTPError) as err:
+            raise self._explain(err, client) from None
+        return Estimate(self.model, counted.input_tokens, self.max_tokens)
 
     def refine(self, design: Design, request: str, progress: Progress = None, history: Sequence[str] = ()) -> Design:
         """Apply `request`; `history` holds the design's earlier change requests, oldest first,

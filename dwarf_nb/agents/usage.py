@@ -96,3 +96,22 @@ class Usage:
             f"{self.model}: {total_in:,} input tokens ({self.cache_read_tokens:,} read from the prompt cache, "
             f"{self.cache_write_tokens:,} written to it) · {self.output_tokens:,} output tokens · {money}{calls}{uncached}"
         )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a request would cost before it is sent: its counted input tokens, and the most
+    its answer may add (the max_tokens cap), at list prices without prompt caching."""
+
+    model: str
+    input_tokens: int
+    max_output_tokens: int
+
+    def line(self) -> str:
+        p = prices(self.model)
+        head = f"{self.model}: the request is {self.input_tokens:,} input tokens"
+        if p is None:
+            return f"{head}; cost unknown for this model (dry run: nothing was designed)"
+        inp, out = self.input_tokens * p[0] / 1e6, self.max_output_tokens * p[1] / 1e6
+        return (f"{head} ≈ ${inp:.4f}, and the answer adds at most {self.max_output_tokens:,} output tokens "
+                f"≈ ${out:.4f} (dry run: nothing was designed)")

@@ -34,6 +34,7 @@ from traitlets import Bool, CaselessStrEnum, Dict, Enum, Float, Int, List, Trait
 from traitlets.config import Configurable
 
 from ..errors import DwarfError, InputError
+from ..views.escape import html as escape_html
 from ..views.escape import one_line
 from .config import project_settings
 
@@ -43,7 +44,7 @@ _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
 HELP = """\
 %%dwarf [NAME] [--backend B] [--refine] [--no-map] [--model M] [--timeout S] [--max-retries N] [--max-tokens N]
-        [--no-cache] [-o VAR]
+        [--no-cache] [--dry-run] [-o VAR]
     Design a backend from the requirements in the cell body and show it.
     The design is saved as a new version of NAME in the history store
     (.dwarf/designs.db beside the notebook) and bound to the variable NAME
@@ -54,6 +55,7 @@ HELP = """\
     --timeout, --max-retries   for the anthropic backend: seconds to wait for each
                 answer, and how often a failed call is tried again
     --max-tokens  for the anthropic backend: output tokens an answer may use
+    --dry-run   count the anthropic call's tokens and print its estimated cost; design nothing
     --model     the anthropic backend's model for this cell (else DwarfMagics.model, then ANTHROPIC_MODEL)
     --no-cache  ask the model again instead of reusing an answer already paid for
     Braces in the cell are passed on literally (JSON, code samples). Write {{var}}
@@ -305,6 +307,7 @@ class DwarfMagics(Magics, Configurable):
     @argument("--timeout", type=float, metavar="S", help="seconds to wait for each model answer (anthropic)")
     @argument("--max-retries", type=int, metavar="N", help="retries of a failed model call (anthropic)")
     @argument("--max-tokens", type=int, metavar="N", help="output tokens a model answer may use (anthropic)")
+    @argument("--dry-run", action="store_true", help="count the model call's tokens and its cost; design nothing")
     @argument("--no-cache", action="store_true", help="ask the model again even if the answer is cached (anthropic)")
     @argument("-o", "--output", dest="var", metavar="VAR", help="bind the design to VAR instead of NAME")
     @_user_errors
@@ -331,6 +334,16 @@ class DwarfMagics(Magics, Configurable):
         if args.var is None and args.name is not None and keyword.iskeyword(_variable(args.name)):
             raise InputError(f"{args.name!r} is a Python keyword, so no variable can hold the design: add -o VAR")
         backend = args.backend or self.backend
+        if args.dry_run:
+            if args.refine:
+                raise InputError("--dry-run counts a new design's tokens; it does not go with --refine")
+            with self._store() as store:
+                options = self._agent_options(backend, store)
+                options.update({key: getattr(args, key) for key in ("model", "max_tokens") if getattr(args, key) is not None})
+                line = dwarf_nb.estimate(text, name=args.name, backend=backend, max_input_mb=self.max_input_mb,
+                                         **options).line()
+            _display({"text/plain": line, "text/html": f'<div class="dwarf-usage">{escape_html(line)}</div>'})
+            return
         what = f"changing {args.name}" if args.refine else f"designing {args.name or 'a backend'}"
         progress = ProgressLine(f"{what} with the {backend} backend")
         try:
