@@ -48,6 +48,7 @@ ComponentKind = Literal[
 DATASTORE_KINDS = frozenset(get_args(ComponentKind)) - {"message_broker", "cdn", "load_balancer", "api_gateway"}
 ApiStyle = Literal["rest", "grpc", "graphql", "websocket", "none"]
 Mode = Literal["sync", "async"]
+DecisionTopic = Literal["style", "language", "database", "broker", "api_style", "other"]
 Severity = Literal["error", "warning", "info"]
 
 
@@ -65,7 +66,10 @@ def validation_problems(err: ValidationError) -> list[str]:
 class _Model(BaseModel):
     # Unknown keys are an error so that a model's typo never silently disappears; NaN and
     # infinity are refused so that every figure can be printed, compared and written as JSON.
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False)
+    # Attribute docstrings become the JSON Schema's field descriptions: what a model reads
+    # when it writes a Design through the tool, and what `dwarf-nb schema` documents.
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False,
+                              use_attribute_docstrings=True)
 
 
 def _slug(what: str):
@@ -109,16 +113,25 @@ class Endpoint(_Model):
 class Service(_Model):
     name: _slug("service name")
     kind: ServiceKind = "api"
+    """api serves requests; worker consumes queued work; scheduler runs timed jobs; gateway fronts the others."""
     responsibility: str = ""
+    """What the service owns and does, in a sentence or two."""
     language: str = ""
+    """Programming language (e.g. python, go, typescript, java, kotlin, csharp, php, ruby, elixir)."""
     framework: str = ""
+    """Web or worker framework (e.g. FastAPI, Spring Boot, Rails); empty when none fits."""
     api_style: ApiStyle = "rest"
     context: str = ""
+    """The bounded context(s) the service owns, comma separated."""
     public: bool = False
+    """Reachable from outside (clients call it directly or through the edge)."""
     instances: int = Field(default=1, ge=1, le=100_000)
+    """Instances to run at the estimated peak."""
     endpoints: list[Endpoint] = Field(default_factory=list)
     publishes: list[str] = Field(default_factory=list)
+    """Event or topic names this service publishes to the broker."""
     consumes: list[str] = Field(default_factory=list)
+    """Event or topic names this service consumes."""
     # Ids of the Brief facts that justify this part (a need, a workload, a constraint ...).
     because: list[str] = Field(default_factory=list)
 
@@ -126,9 +139,13 @@ class Service(_Model):
 class Component(_Model):
     name: _slug("component name")
     kind: ComponentKind
+    """What kind of infrastructure this is; the map, review and artifacts read it."""
     technology: str = ""
+    """The product (PostgreSQL, Redis, Kafka, S3 ...), named for the stated hosting."""
     purpose: str = ""
+    """What it holds or does for the design, in a sentence."""
     replica_of: Optional[str] = None
+    """For a read_replica: the name of the primary datastore it copies."""
     # A datastore deliberately shared by several services (lint DW01 respects it).
     shared: bool = False
     public: bool = False
@@ -137,10 +154,15 @@ class Component(_Model):
 
 class Edge(_Model):
     source: str
+    """The caller or publisher: a service or component name, or 'clients'."""
     target: str
+    """The callee or consumer: a service or component name."""
     protocol: str = "http"
+    """Wire protocol (https, grpc, sql, resp, kafka, amqp, websocket ...)."""
     mode: Mode = "sync"
+    """sync for a request that waits for its answer, async for a message."""
     label: str = ""
+    """What travels on the edge, in a few words."""
     latency_ms: Optional[float] = None
     because: list[str] = Field(default_factory=list)
 
@@ -189,15 +211,29 @@ class Option(_Model):
 
 class Decision(_Model):
     title: str
-    topic: str = "other"  # style | language | database | broker | api_style | other
+    """The question decided, e.g. 'Language for orders'."""
+    topic: DecisionTopic = "other"
+    """What the decision is about: the tradeoff tables, the widget and `--topic` select by it."""
     subject: Optional[str] = None  # the service or data need this decision is about
+    """The service, component or need the decision is about."""
     context: str = ""
+    """Why the question arises: the forces from the requirements."""
     drivers: list[str] = Field(default_factory=list)
     weights: dict[str, _Weight] = Field(default_factory=dict)
+    """Criterion -> weight; the weighted total of each option's scores ranks the options."""
     options: list[Option] = Field(default_factory=list)
+    """The options weighed, each with a score per criterion (1 poor to 5 best)."""
     chosen: str
+    """The name of the chosen option (one of `options` when there are options)."""
     consequences: list[str] = Field(default_factory=list)
+    """What follows from the choice, good and bad."""
     status: Literal["proposed", "accepted", "superseded", "deprecated"] = "accepted"
+
+    @field_validator("topic", mode="before")
+    @classmethod
+    def _known_topic(cls, value: Any) -> Any:
+        # Designs stored before the topics were an enum (or a model's own word) are kept, as 'other'.
+        return value if not isinstance(value, str) or value in get_args(DecisionTopic) else "other"
 
     @model_validator(mode="after")
     def _chosen_among_options(self) -> "Decision":

@@ -685,3 +685,29 @@ def test_a_refine_sends_the_earlier_change_requests_oldest_first(make, fake, sto
     assert "add a waitlist" in prompt.split("<change_request>")[1]
     make().refine(first, "add a waitlist for full classes")  # without history: no earlier block
     assert "<earlier_requests>" not in fake.requests[-1]["body"]["messages"][0]["content"]
+
+
+def test_the_tool_schema_describes_its_fields_and_lists_the_topics():
+    from dwarf_nb.agents.claude import design_tool
+
+    defs = design_tool()["input_schema"]["$defs"]
+    assert defs["Decision"]["properties"]["topic"]["enum"] == ["style", "language", "database", "broker", "api_style", "other"]
+    for model, field in [("Service", "language"), ("Service", "kind"), ("Component", "technology"), ("Edge", "mode"),
+                         ("Decision", "chosen"), ("Decision", "weights")]:
+        assert len(defs[model]["properties"][field].get("description", "")) > 10, (model, field)
+
+
+def test_a_claude_design_works_in_the_tradeoff_tables_like_an_offline_one(make, fake):
+    payload = fa.valid_design(decisions=[{
+        "title": "Language for api", "topic": "language", "subject": "api", "chosen": "go",
+        "weights": {"performance": 2, "dev_speed": 1},
+        "options": [{"name": "go", "scores": {"performance": 5, "dev_speed": 3}},
+                    {"name": "python", "scores": {"performance": 2, "dev_speed": 5}}]}])
+    fake.push(fa.design(payload))
+    frame = make().design(TEXT).tradeoffs("languages")
+    assert list(frame.index)[:2] == [("api", "go"), ("api", "python")]  # ranked by the weighted total
+
+
+def test_a_stored_design_with_a_topic_outside_the_list_still_loads():
+    d = Design.model_validate({"name": "old", "decisions": [{"title": "Cache", "topic": "caching", "chosen": "redis"}]})
+    assert d.decisions[0].topic == "other"
