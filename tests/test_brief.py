@@ -623,3 +623,18 @@ def test_a_count_the_party_grows_to_is_not_a_part_of_it():
 ])
 def test_a_kind_of_server_beside_a_cloud_is_that_clouds(text, hosting):
     assert [c.value for c in dw.brief(text).constraints if c.name == "hosting"] == [hosting]
+
+
+@pytest.mark.parametrize("text", [
+    "We have 3 million members; about 1.2 million observations are uploaded a month, twice that at the height of summer.",
+    "We have 3 million members. Around 1.2 million observations are uploaded every month, rising to four times the average in June.",
+    "Our 3 million members upload 1.2 million observations a month; July brings three times that.",
+])
+def test_a_factor_of_another_figure_is_not_a_frequency_per_member(text):
+    writes = [w for w in dw.brief(text).workloads if w.op == "write" and w.status != "assumed"]
+    assert [round(w.avg_per_s, 2) for w in writes] == [0.48]  # no "3 million members × 2 a month"
+
+
+def test_a_count_of_more_things_stays_a_count():
+    text = "About 2.5 million people open the app each day, each time fetching a page of 20 videos and, on average, 1.5 more pages."
+    assert any(w.avg_per_s == pytest.approx(2.5e6 * 1.5 / 86400, rel=0.01) for w in dw.brief(text).workloads)

@@ -155,6 +155,9 @@ def _kind(q: Q, role: str, s: Sentence) -> str:
     return "total"
 
 
+# Words after "N times" / "twice" that make it a factor of another figure, not a frequency.
+_FACTOR_OF = frozenset("the that this these those as normal usual average what over of its their our".split())
+_COMPARATIVES = frozenset("more higher busier larger bigger greater".split())  # "1.5 more pages" stays a count
 _HAS = r"(?:has|have|hold|holds|run|runs|carry|carries|host|hosts|contain|contains|use|uses|operate|operates|with)"
 _ABOUT = r"(?: about| around| roughly| up to| some| on average| typically)?"
 _PER_PARENT = (re.compile(rf"\b(?:each|every|a|one|per|any) ([a-z]+) {_HAS}{_ABOUT}$"),
@@ -401,8 +404,12 @@ class Composer:
         """The period a bare 'N times' takes from its sentence ('every day', 'daily') when it counts per member."""
         if not (self._per_member(s, q.num.i) or _has(s.low, ["each", "every one", "per user", "on average"])):
             return None
-        if re.search(r"[0-9]\s*(?:x|times)\s+(?:the|as|more|higher|busier|normal|usual|average)", s.low):
-            return None  # "3 times the usual traffic": a factor, not a frequency
+        after = s.tokens[q.num.j].low if q.num.j < len(s.tokens) else ""
+        factor = _FACTOR_OF
+        if after in ("times", "x") and q.num.j + 1 < len(s.tokens):  # "four times more": comparatives too
+            after, factor = s.tokens[q.num.j + 1].low, _FACTOR_OF | _COMPARATIVES
+        if after in factor or re.search(r"[0-9]\s*(?:x|times)\s+(?:the|as|more|higher|busier|normal|usual|average)", s.low):
+            return None  # "3 times the usual traffic", "four times the average", "twice that": a factor, not a frequency
         for unit, phrases in data()["implied_periods"].items():
             if _has(s.low, phrases):
                 return float(units()["seconds"][unit])
