@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from notebook_shell import SHOP, _shell, ip, load, run  # noqa: F401,F811  (fixtures)
+from test_cli import one_error_line
 
 import dwarf_nb as dw
 from dwarf_nb.agents.offline.reader.lexicon import data
@@ -18,14 +19,6 @@ from dwarf_nb.cli import main
 from dwarf_nb.errors import InputError
 
 KB20 = ("A tea shop sells 300 kinds of tea to 2,000 customers a day. " * 400)[:20_000]
-
-
-def one_error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err + captured.out
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("dwarf-nb: "), captured.err
-    return lines[0]
 
 
 @pytest.mark.parametrize("call", [
