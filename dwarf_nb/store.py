@@ -152,6 +152,10 @@ class Store:
         else:
             row = db.execute("SELECT body FROM designs WHERE name = ? AND version = ?", (name, version)).fetchone()
         if row is None:
+            versions = [r[0] for r in db.execute("SELECT version FROM designs WHERE name = ? ORDER BY version", (name,))]
+            if versions:  # the name is known, the version is not: say which exist
+                have = f"v{versions[0]}" if len(versions) == 1 else f"v{versions[0]} to v{versions[-1]}"
+                raise InputError(f"{name} has no v{version}: its versions are {have}")
             known = ", ".join(self.names()) or "none yet"
             what = f"{name}@v{version}" if version is not None else name
             raise InputError(f"no design named {what!r} (known: {known})")

@@ -53,9 +53,17 @@ def test_progress_line_updates_in_place_and_is_replaced_by_the_design(ip):
     assert "text/html" in later[-1].data and "<svg" in later[-1].data["text/html"]
 
 
+def test_an_identical_cell_run_again_adds_no_version(ip):
+    assert shop_cell(ip).error is None
+    again = shop_cell(ip)
+    assert again.error is None
+    assert again.last("text/plain").startswith("unchanged: shop v1 already holds this design")
+    assert [v.version for v in Store(".dwarf/designs.db").history("shop")] == [1]
+
+
 def test_versions_survive_a_kernel_restart(ip):
     assert shop_cell(ip).error is None
-    assert shop_cell(ip).error is None
+    assert run(ip, f"%%dwarf shop\n{SHOP}\nThe team also knows Go.").error is None
     ip.reset(new_session=False)
     load(ip)  # a new DwarfMagics instance, as after a restart
 
@@ -117,8 +125,8 @@ def test_refine_adds_a_version_with_the_request_as_note(ip):
     # the cell shows what changed above the new version, in every format
     final = ran.bundles[-1]
     assert final["text/html"].startswith("<div class='dwarf-diff'>") and "notifications" in final["text/html"].split("</div>")[0]
-    assert final["text/markdown"].startswith("### Changes: shop → shop")
-    assert final["text/plain"].startswith("shop → shop") and "notifications" in final["text/plain"].split("\n\n")[0]
+    assert final["text/markdown"].startswith("### Changes: shop v1 → shop v2")
+    assert final["text/plain"].startswith("shop v1 → shop v2") and "notifications" in final["text/plain"].split("\n\n")[0]
 
 
 def test_a_long_change_request_is_kept_whole_and_shown_short(ip):

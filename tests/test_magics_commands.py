@@ -56,7 +56,7 @@ def test_show_prefers_the_notebook_variable_and_reads_versions_from_the_store(ip
     ip.user_ns["shop"] = shop.model_copy(update={"summary": "edited in the notebook"})
     assert "edited in the notebook" in run(ip, "%dwarf show shop").last("text/html")
     assert "edited in the notebook" not in run(ip, "%dwarf show shop@v1").last("text/html")
-    assert "no design named 'shop@v7'" in run(ip, "%dwarf show shop@v7").usage_error()
+    assert run(ip, "%dwarf show shop@v7").usage_error() == "shop has no v7: its versions are v1"
 
 
 def test_a_hyphenated_name_finds_its_notebook_variable(ip):
@@ -73,7 +73,7 @@ def test_diff_between_two_named_versions(ip, shop):
     run(ip, f"%%dwarf shop --no-map\n{SHOP}\nThe team also knows Go.")
     ran = run(ip, "%dwarf diff shop v1 2")
     assert ran.error is None
-    assert ran.last("text/plain").startswith("shop v1 -> v2")
+    assert ran.last("text/plain").startswith("shop v1 → shop v2")
     assert "one version" not in ran.stdout
     assert "V1 V2" in run(ip, "%dwarf diff shop 1").usage_error()
     assert "version number" in run(ip, "%dwarf diff shop one two").usage_error()

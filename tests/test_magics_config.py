@@ -8,6 +8,8 @@ from notebook_shell import SHOP, _shell, ip, load, run  # noqa: F401  (fixtures)
 
 from dwarf_nb.store import Store
 
+import fake_anthropic as fa
+
 
 def magics(shell):
     return shell.magics_manager.registry["DwarfMagics"]
@@ -199,6 +201,7 @@ def test_the_usage_line_stays_in_the_cell_and_in_the_history(ip, fake, monkeypat
 def test_a_claude_refine_from_a_cell_sends_the_earlier_requests(ip, fake, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.url)
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-not-shown")
+    fake.push(*(fa.design(fa.valid_design(summary=f"version {n}")) for n in (1, 2, 3)))  # each answer a change
     for cell in (f"%%dwarf shop --backend anthropic\n{SHOP}", "%%dwarf shop --refine --backend anthropic\nadd a waitlist",
                  "%%dwarf shop --refine --backend anthropic\nmove search to OpenSearch"):
         assert run(ip, cell).error is None

@@ -30,8 +30,10 @@ def test_versions_and_refs_round_trip(tmp_path):
     assert [store.save(Design(name="shop", summary=s)) for s in ("one", "two")] == [1, 2]
     assert store.load("shop").summary == "two"
     assert store.load("shop@v1").summary == "one"
-    with pytest.raises(InputError, match=r"no design named 'shop@v3' \(known: shop\)"):
+    with pytest.raises(InputError, match=r"^shop has no v3: its versions are v1 to v2$"):
         store.load("shop@v3")
+    with pytest.raises(InputError, match=r"no design named 'cafe@v1' \(known: shop\)"):
+        store.load("cafe@v1")
 
 
 SAVER = """

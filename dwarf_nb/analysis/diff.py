@@ -212,14 +212,15 @@ def _section(kind: str, old: list[dict], new: list[dict]) -> Section:
     return section
 
 
-def diff(a: Design, b: Design) -> DesignDiff:
-    """Everything that differs from `a` (before) to `b` (after)."""
+def diff(a: Design, b: Design, labels: Optional[tuple[str, str]] = None) -> DesignDiff:
+    """Everything that differs from `a` (before) to `b` (after); `labels` names the two in the
+    headers (e.g. ('rides v2', 'rides v3')), else their design names."""
     if not (isinstance(a, Design) and isinstance(b, Design)):
         raise InputError(f"diff compares two Designs, not {type(a).__name__} and {type(b).__name__}")
     old, new = a.model_dump(mode="json"), b.model_dump(mode="json")
     return DesignDiff(
-        old_name=a.name,
-        new_name=b.name,
+        old_name=labels[0] if labels else a.name,
+        new_name=labels[1] if labels else b.name,
         style=Change("style", "", old["style"], new["style"]) if old["style"] != new["style"] else None,
         capacity=_compare("capacity", "", old["capacity"], new["capacity"]),
         slos=_compare("slos", "", old["slos"], new["slos"]),

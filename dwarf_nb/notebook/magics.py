@@ -109,6 +109,15 @@ def _parse(func, argstring: str):
         raise UsageError(f"cannot read the options ({err}); usage: {usage}") from None
 
 
+def _latest(store, name: str):
+    """(version, Design) of the newest stored version of `name`, or None."""
+    try:
+        version = store.latest_version(name)
+    except InputError:
+        return None
+    return version, store.load(name, version)
+
+
 def _requests_so_far(store, name: str) -> list[str]:
     """The change requests of a design's stored versions, oldest first."""
     try:
@@ -362,17 +371,25 @@ class DwarfMagics(Magics, Configurable):
                     result = dwarf_nb.design(text, name=args.name, backend=backend, progress=progress,
                                              max_input_mb=self.max_input_mb, **options)
                 note = one_line(text) if current is not None else "designed"  # the whole request, for the next one
-                version = store.save(result, note=note)
+                previous = _latest(store, result.name)
+                unchanged = previous is not None and previous[1] == result
+                # An identical cell run again adds no version: the store keeps what changed.
+                version = previous[0] if unchanged else store.save(result, note=note)
         except BaseException:
             progress.clear()
             raise
         self.shell.user_ns[args.var or _variable(result.name)] = result
         bundle = self._bundle(result, version, show_map=False if args.no_map else None)
-        if current is not None:  # what the change request changed, above the new version
+        if unchanged:
+            from ..views.display import with_note
+
+            bundle = with_note(bundle, f"unchanged: {result.name} v{version} already holds this design, so no version was added")
+        elif current is not None:  # what the change request changed, above the new version
             from ..analysis.diff import diff
             from ..views.display import with_changes
 
-            bundle = with_changes(bundle, diff(current, result))
+            before = f"{current.name} v{previous[0]}" if previous is not None else current.name
+            bundle = with_changes(bundle, diff(current, result, labels=(before, f"{result.name} v{version}")))
         progress.replace(bundle)
 
     # -- %dwarf -----------------------------------------------------------------------
@@ -459,8 +476,9 @@ class DwarfMagics(Magics, Configurable):
                 if len(history) < 2:
                     raise InputError(f"{args.name} has one version only: refine it first (%%dwarf {args.name} --refine)")
                 old, new = history[-2].version, history[-1].version
-            changes = diff(store.load(args.name, old), store.load(args.name, new))
-        _display({"text/plain": f"{args.name} v{old} -> v{new}\n{changes.to_text()}", "text/html": changes._repr_html_()})
+            changes = diff(store.load(args.name, old), store.load(args.name, new),
+                           labels=(f"{args.name} v{old}", f"{args.name} v{new}"))
+        _display({"text/plain": changes.to_text(), "text/html": changes._repr_html_()})
 
     @magic_arguments("dwarf brief")
     @argument("ref", metavar="NAME[@vN]")

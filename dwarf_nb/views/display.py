@@ -233,3 +233,13 @@ def with_changes(bundle: dict, changes) -> dict:
         "text/markdown": f"{changes.to_markdown()}\n{bundle['text/markdown']}",
         "text/html": changes._repr_html_() + bundle["text/html"],
     }
+
+
+def with_note(bundle: dict, note: str) -> dict:
+    """A design's bundle with one line said about it on top (e.g. that nothing changed)."""
+    return {
+        **bundle,
+        "text/plain": f"{escape.one_line(note)}\n{bundle['text/plain']}",
+        "text/markdown": f"*{escape.markdown(note)}*\n\n{bundle['text/markdown']}",
+        "text/html": f'<p class="dwarf-note"><i>{escape.html(note)}</i></p>' + bundle["text/html"],
+    }
