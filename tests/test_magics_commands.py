@@ -148,7 +148,13 @@ def test_export_writes_the_document_and_refuses_to_clobber_edits(ip, shop, in_tm
     ran = run(ip, "%dwarf export shop out")
     assert ran.error is None, ran.stdout
     document = in_tmp / "out" / "BACKEND_DESIGN.md"
-    assert document.is_file() and "wrote" in ran.stdout
+    assert document.is_file()
+    # a link to the document and the artifacts counted by kind, not every path
+    written = sum(1 for p in (in_tmp / "out").rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert ran.last("text/plain").startswith(f"wrote {written} files to out/: BACKEND_DESIGN.md; ")
+    html = ran.last("text/html")
+    assert '<a href="out/BACKEND_DESIGN.md" target="_blank">BACKEND_DESIGN.md</a>' in html
+    assert "decision records" in html and "SQL schema" in html and "/adr/" not in html
     document.write_text(document.read_text() + "\nhand-written notes\n")
     assert "out" in run(ip, "%dwarf export shop out").usage_error()
     assert run(ip, "%dwarf export shop out --force").error is None

@@ -557,9 +557,9 @@ class DwarfMagics(Magics, Configurable):
             design = self._resolve(args.ref, store)
         directory = Path(args.directory or design.name)
         written = design.export(directory, force=args.force, formats=tuple(args.format or ("md",)))
-        print(f"wrote {len(written)} files to {directory}/")
-        for path in written:
-            print(f"  {path}")
+        from ..views.display import export_bundle
+
+        _display(export_bundle(directory, written))
 
     @magic_arguments("dwarf help")
     def _help(self, args):

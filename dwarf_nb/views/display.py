@@ -243,3 +243,27 @@ def with_note(bundle: dict, note: str) -> dict:
         "text/markdown": f"*{escape.markdown(note)}*\n\n{bundle['text/markdown']}",
         "text/html": f'<p class="dwarf-note"><i>{escape.html(note)}</i></p>' + bundle["text/html"],
     }
+
+
+def export_bundle(directory: Path, written: list[Path]) -> dict:
+    """What an export wrote, as a notebook shows it: links to the document and a count of the
+    artifacts by kind, instead of every path."""
+    base = directory.resolve()
+    rel = [p.resolve().relative_to(base).as_posix() if p.resolve().is_relative_to(base) else p.name for p in written]
+    docs = [r for r in rel if r.startswith("BACKEND_DESIGN.")]
+    services = {r.split("/")[1] for r in rel if r.startswith("services/")}
+    counts = [
+        (sum(r.startswith("openapi/") for r in rel), "OpenAPI file"),
+        (len(services), "service skeleton"),
+        (sum(r.startswith("adr/") for r in rel), "decision record"),
+    ]
+    parts = [f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts if n]
+    parts += [what for name, what in (("schema.sql", "SQL schema"), ("docker-compose.yml", "Compose file"),
+                                      ("service_map.svg", "service map"), ("design.json", "design.json")) if name in rel]
+    where = directory.as_posix().rstrip("/") + "/"
+    links = ", ".join(f'<a href="{escape.html(where + d)}" target="_blank">{escape.html(d)}</a>' for d in docs)
+    return {
+        "text/plain": f"wrote {len(rel)} files to {where}: {', '.join(docs)}; " + ", ".join(parts),
+        "text/html": (f"<p>Exported to <code>{escape.html(where)}</code>: {links}<br><small>{len(rel)} files: "
+                      f"{escape.html(', '.join(parts))}</small></p>"),
+    }
