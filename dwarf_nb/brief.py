@@ -210,7 +210,8 @@ def fact_value(fact: Fact) -> str:
         if fact.gb_total:
             parts.append(f"{human(fact.gb_total * 1e9, 'B')} in all")
         if fact.retention_years:
-            parts.append(f"kept {human(fact.retention_years)} years")
+            kept = human(fact.retention_years)
+            parts.append(f"kept {kept} {'year' if kept == '1' else 'years'}")
         return ", ".join(parts) or "kept"
     if isinstance(fact, Term):
         return fact.noun + (f" ({', '.join(fact.actions)})" if fact.actions else "")

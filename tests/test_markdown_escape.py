@@ -75,3 +75,18 @@ def test_the_exported_document_has_no_needless_backslashes(tmp_path):
     needless = re.findall(r".{0,12}\\[.\-(){}!+#`].{0,12}", prose)
     assert needless == []
     assert text_of(MD.render(text))  # and it renders
+
+
+def _texts() -> list[str]:
+    import yaml
+
+    corpus = yaml.safe_load((SHOP.parent.parent / "tests" / "data" / "briefs" / "batch_02.yaml").read_text())
+    return [SHOP.read_text()] + [b["requirements"] for b in corpus[:5]]
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: t[:24])
+def test_the_document_counts_in_words_a_person_writes(tmp_path, text):
+    dw.design(text).export(tmp_path)
+    prose = re.sub(r"```.*?```", "", (tmp_path / "BACKEND_DESIGN.md").read_text(), flags=re.S)
+    assert re.findall(r".{0,20}\(s\)", prose) == []  # '2 services', never 'service(s)'
+    assert not re.search(r"(?<![0-9.,])1 (services|tables|years|instances)\b", prose)
