@@ -74,6 +74,9 @@ VALID_DESIGN = {
 
 SYSTEM_CACHE_TOKENS = 3000  # tokens of the cached prefix (persona + tool schema)
 INPUT_TOKENS = 400
+# The smallest prefix the API caches (1,024 tokens on Sonnet and Opus; 2,048 on Haiku; one
+# figure is enough here). The kit's own persona and tool schema are well above it.
+MIN_CACHEABLE_TOKENS = 1024
 
 
 def valid_design(**changes) -> dict:
@@ -125,11 +128,16 @@ class FakeAnthropic:
             return self.script.popleft() if self.script else self.default
 
     def usage_for(self, body: dict) -> dict:
-        """Prompt-cache figures as the API reports them: written on first sight of a system prompt, read after."""
-        system = json.dumps(body.get("system"), sort_keys=True)
+        """Prompt-cache figures as the API reports them: the cached prefix is the model, the tools
+        and the system prompt; written on first sight, read after, and never cached at all when it
+        is shorter than the model's minimum cacheable length (about four characters a token)."""
+        prefix = json.dumps([body.get("model"), body.get("tools"), body.get("system")], sort_keys=True)
+        if len(prefix) // 4 < MIN_CACHEABLE_TOKENS:
+            return {"input_tokens": INPUT_TOKENS + len(prefix) // 4, "output_tokens": 1,
+                    "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
         with self._lock:
-            seen = system in self.cached_systems
-            self.cached_systems.add(system)
+            seen = prefix in self.cached_systems
+            self.cached_systems.add(prefix)
         return {
             "input_tokens": INPUT_TOKENS,
             "output_tokens": 1,
@@ -149,6 +157,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         fake = self.server_fake
         fake.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+        problem = _invalid(body) if self.path.split("?")[0].endswith("/messages") else None
+        if problem:  # as the real API does: a malformed conversation is a 400, never an answer
+            self.send_json(400, {"type": "error", "error": {"type": "invalid_request_error", "message": problem}})
+            return
         if self.path.split("?")[0].endswith("/messages/count_tokens"):
             # The token-counting endpoint: about four characters a token, as the API roughly counts.
             self.send_json(200, {"input_tokens": len(json.dumps(body)) // 4})
@@ -219,6 +231,26 @@ def _stream_prefix(h: _Handler, body: dict, usage: dict) -> None:
     h.event("ping", {"type": "ping"})
 
 
+def _invalid(body: dict) -> Optional[str]:
+    """What the API would reject in a Messages request's conversation, or None."""
+    messages = body.get("messages") or []
+    if not messages or messages[0].get("role") != "user":
+        return "messages: the first message must use the user role"
+    for i, message in enumerate(messages):
+        content = message.get("content")
+        blocks = content if isinstance(content, list) else []
+        results = [b.get("tool_use_id") for b in blocks if isinstance(b, dict) and b.get("type") == "tool_result"]
+        if results:
+            before = messages[i - 1] if i else {}
+            uses = [b.get("id") for b in (before.get("content") if isinstance(before.get("content"), list) else [])
+                    if isinstance(b, dict) and b.get("type") == "tool_use"]
+            if before.get("role") != "assistant" or any(r not in uses for r in results):
+                return f"messages.{i}: each tool_result block must have a corresponding tool_use block in the previous message"
+        if i and message.get("role") == messages[i - 1].get("role"):
+            return f"messages.{i}: roles must alternate between user and assistant"
+    return None
+
+
 def _chunks(raw: str, size: int) -> list[str]:
     return [raw[i : i + size] for i in range(0, len(raw), size)]
 
@@ -230,10 +262,12 @@ def design(
     stop_reason: str = "tool_use",
     chunk: int = 40,
     text: Optional[str] = None,
+    pause: float = 0.0,
 ) -> Behaviour:
     """Answer with a tool call whose input is `payload` (or the `raw` JSON text), streamed or not.
 
-    With `text`, answer with a text block instead of a tool call.
+    With `text`, answer with a text block instead of a tool call; with `pause`, wait that long
+    between pieces of the streamed input (as a model writing a long array does).
     """
 
     def answer(h: _Handler, body: dict) -> None:
@@ -267,6 +301,7 @@ def design(
         else:
             _stream_prefix(h, body, usage)
             for piece in _chunks(source, chunk):
+                time.sleep(pause)
                 h.event(
                     "content_block_delta",
                     {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": piece}},

@@ -64,7 +64,8 @@ def test_the_fake_api_speaks_the_format_the_sdk_reads(fake):
     )
     assert message.stop_reason == "tool_use"
     assert message.content[0].input == fa.VALID_DESIGN
-    assert message.usage.cache_creation_input_tokens == fa.SYSTEM_CACHE_TOKENS
+    # No system prompt and no tools: nothing long enough to cache, as the real API answers.
+    assert message.usage.cache_creation_input_tokens == 0 and message.usage.cache_read_input_tokens == 0
 
 
 # -- a design, end to end ----------------------------------------------------------------
@@ -711,3 +712,23 @@ def test_a_claude_design_works_in_the_tradeoff_tables_like_an_offline_one(make, 
 def test_a_stored_design_with_a_topic_outside_the_list_still_loads():
     d = Design.model_validate({"name": "old", "decisions": [{"title": "Cache", "topic": "caching", "chosen": "redis"}]})
     assert d.decisions[0].topic == "other"
+
+
+
+def test_a_short_agent_file_is_below_the_cacheable_length_and_the_usage_says_so(make, fake, tmp_path, monkeypatch):
+    short = tmp_path / "short.md"
+    short.write_text("---\nname: short\n---\nBe brief.\n")
+    # The kit's own schema alone is long enough to cache: a stub tool leaves only the short persona.
+    real_tool = claude.design_tool
+    monkeypatch.setattr(claude, "design_tool", lambda: {"name": TOOL_NAME, "description": "d",
+                                                        "input_schema": {"type": "object"}})
+    d = make(agent_file=short).design(TEXT)
+    assert d.usage.cache_write_tokens == 0 and "the prompt cache was not used" in d.usage.line()
+    monkeypatch.setattr(claude, "design_tool", real_tool)
+    assert "prompt cache was not used" not in make().design(TEXT).usage.line()  # the kit's own prefix is cached
+
+
+def test_the_repair_round_is_a_conversation_the_api_accepts(make, fake):
+    fake.push(fa.design(fa.valid_design(edges=[{"source": "nowhere", "target": "db"}])))  # invalid, then valid
+    assert make().design(TEXT).backend == "anthropic"
+    assert len(fake.requests) == 2  # the second request passed the fake's tool_use/tool_result check
