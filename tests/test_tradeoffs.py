@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from handmade_maps import language_decision
 
 import dwarf_nb
@@ -39,21 +41,23 @@ def design_with_decisions() -> Design:
 
 def test_weighted_totals_and_rank_hand_checked():
     table = tradeoffs.decision_table(database_decision())
-    # PostgreSQL 3*5 + 0*4 = 15, MongoDB 3*3 + 0*5 = 9, Cassandra 3*2 = 6
+    # Weighted means: PostgreSQL (3*5 + 0*4) / 3 = 5, MongoDB 9 / 3 = 3, Cassandra 6 / 3 = 2
     assert list(table.index) == ["PostgreSQL", "MongoDB", "Cassandra"]
     assert list(table.columns) == ["consistency", "operations", "weighted_total", "rank"]
-    assert list(table["weighted_total"]) == [15.0, 9.0, 6.0]
+    assert list(table["weighted_total"]) == [5.0, 3.0, 2.0]
     assert list(table["rank"]) == [1, 2, 3]
     assert math.isnan(table.loc["Cassandra", "operations"]), "a missing score shows as missing"
-    assert tradeoffs.rank(database_decision()) == [("PostgreSQL", 15.0), ("MongoDB", 9.0), ("Cassandra", 6.0)]
-    # Once given a weight the criterion counts: PostgreSQL 15 + 4*4 = 31, MongoDB 9 + 4*5 = 29.
-    assert tradeoffs.rank(database_decision(), {"operations": 4}) == [("PostgreSQL", 31.0), ("MongoDB", 29.0), ("Cassandra", 6.0)]
+    assert tradeoffs.rank(database_decision()) == [("PostgreSQL", 5.0), ("MongoDB", 3.0), ("Cassandra", 2.0)]
+    # Once given a weight the criterion counts: PostgreSQL (15 + 4*4) / 7, MongoDB (9 + 4*5) / 7, Cassandra 6 / 7.
+    ranked = tradeoffs.rank(database_decision(), {"operations": 4})
+    assert [name for name, _ in ranked] == ["PostgreSQL", "MongoDB", "Cassandra"]
+    assert [total for _, total in ranked] == pytest.approx([31 / 7, 29 / 7, 6 / 7])
 
 
 def test_weights_change_the_ranking():
     decision = language_decision()
-    assert tradeoffs.rank(decision)[0] == ("Go", 6.0)  # Go 5+1, Python 1+4
-    assert tradeoffs.rank(decision, {"hiring": 3})[0] == ("Python", 13.0)  # Go 5+3, Python 1+12
+    assert tradeoffs.rank(decision)[0] == ("Go", 3.0)  # Go (5+1)/2, Python (1+4)/2
+    assert tradeoffs.rank(decision, {"hiring": 3})[0] == ("Python", 3.25)  # Go (5+3)/4, Python (1+12)/4
     table = tradeoffs.decision_table(decision, {"hiring": 3})
     assert table.loc["Python", "rank"] == 1 and table.loc["Go", "rank"] == 2
 
@@ -146,7 +150,7 @@ def test_topic_table_is_one_frame_indexed_by_decision_and_option():
     assert isinstance(frame, pd.DataFrame)
     assert frame.index.names == ["decision", "option"]
     assert list(frame.index) == [("orders", "Go"), ("orders", "Python"), ("payments", "Go"), ("payments", "Python")]
-    assert frame.loc[("payments", "Go"), "weighted_total"] == 11.0  # 2*5 + 1
+    assert frame.loc[("payments", "Go"), "weighted_total"] == pytest.approx(11 / 3)  # (2*5 + 1) / (2 + 1)
     assert list(frame.columns)[-2:] == ["weighted_total", "rank"]
     assert design.tradeoffs("language").equals(frame)
     options = design.tradeoffs("databases").index.get_level_values("option")
@@ -238,3 +242,16 @@ def test_tables_agree_with_what_the_designer_chose(problem):
     for decision in design.decisions:
         if decision.options and decision.status != "superseded":
             assert rank(decision)[0][0] == decision.chosen, decision.title
+
+
+
+@settings(max_examples=200, deadline=None)
+@given(weights=st.dictionaries(st.sampled_from(["consistency", "operations"]), st.floats(0, 1000), min_size=1))
+def test_totals_stay_on_the_scores_scale_whatever_the_weights(weights):
+    # Scores run 1-5 (a missing one counts 0), so every weighted total lies within [0, 5].
+    table = tradeoffs.decision_table(database_decision(), weights)
+    assert all(0.0 <= t <= 5.0 + 1e-9 for t in table["weighted_total"])
+    full = tradeoffs.effective_weights(database_decision(), weights)
+    scaled = {k: v * 7 for k, v in full.items()}  # the same preference, louder: the same totals
+    before, after = tradeoffs.rank(database_decision(), full), tradeoffs.rank(database_decision(), scaled)
+    assert [t for _, t in after] == pytest.approx([t for _, t in before])

@@ -64,8 +64,15 @@ def effective_weights(decision: Decision, weights: Optional[dict[str, float]] = 
     return merged
 
 
-def _totals(decision: Decision, weights: dict[str, float]) -> dict[str, float]:
+def _sums(decision: Decision, weights: dict[str, float]) -> dict[str, float]:
     return {o.name: sum(w * o.scores.get(c, 0.0) for c, w in weights.items()) for o in decision.options}
+
+
+def _totals(decision: Decision, weights: dict[str, float]) -> dict[str, float]:
+    """Each option's weighted mean score: the weights are normalised, so a total stays on the
+    scores' own 1-5 scale however the weights are set (sliders, --weights, a model's numbers)."""
+    norm = sum(weights.values())
+    return {name: (total / norm if norm else 0.0) for name, total in _sums(decision, weights).items()}
 
 
 def rank(decision: Decision, weights: Optional[dict[str, float]] = None) -> list[tuple[str, float]]:
@@ -149,9 +156,10 @@ def sensitivity(decision: Decision, weights: Optional[dict[str, float]] = None) 
 
 
 def _smallest_flip(decision: Decision, weights: dict[str, float], winner: str) -> Optional[Flip]:
-    # Totals are linear in each weight: moving weight c by d moves option o by d × score.
-    # Another option overtakes the winner once d × (its score - winner's score) exceeds the gap.
-    totals = _totals(decision, weights)
+    # The weighted sums are linear in each weight: moving weight c by d moves option o by d × score,
+    # and another option overtakes once d × (its score - winner's score) exceeds the gap. (The
+    # normalised totals rank the same way, since every option shares the normaliser.)
+    totals = _sums(decision, weights)
     scores = {o.name: o.scores for o in decision.options}
     best: Optional[tuple[float, Flip]] = None
     for criterion, weight in weights.items():
