@@ -255,3 +255,11 @@ def test_totals_stay_on_the_scores_scale_whatever_the_weights(weights):
     scaled = {k: v * 7 for k, v in full.items()}  # the same preference, louder: the same totals
     before, after = tradeoffs.rank(database_decision(), full), tradeoffs.rank(database_decision(), scaled)
     assert [t for _, t in after] == pytest.approx([t for _, t in before])
+
+
+def test_a_flip_close_to_the_current_weight_is_written_with_the_digits_that_show_it():
+    from dwarf_nb.analysis.tradeoffs import Flip, Sensitivity
+
+    line = Sensitivity("Store", "postgresql", "mysql", 0.01, True,
+                       Flip("fit", 0.4, 0.39987, "mysql", raises=False)).line
+    assert "from 0.4 to below 0.3999 would make mysql win" in line

@@ -134,10 +134,18 @@ class Sensitivity:
         f = self.flip
         move = "raising" if f.raises else "lowering"
         side = "above" if f.raises else "below"
-        return (
-            f"{text}; {move} the weight of {f.criterion} from {f.old_weight:g} to {side} "
-            f"{f.new_weight:.3g} would make {f.new_winner} win."
-        )
+        old, new = _apart(f.old_weight, f.new_weight)
+        return f"{text}; {move} the weight of {f.criterion} from {old} to {side} {new} would make {f.new_winner} win."
+
+
+def _apart(old: float, new: float) -> tuple[str, str]:
+    """Both weights with as few digits as keep them visibly different ('0.4' and '0.397', never
+    'from 0.4 to below 0.4')."""
+    for digits in range(3, 10):
+        a, b = f"{old:.{digits}g}", f"{new:.{digits}g}"
+        if a != b:
+            return a, b
+    return f"{old:g}", f"{new:g}"
 
 
 def sensitivity(decision: Decision, weights: Optional[dict[str, float]] = None) -> Sensitivity:
