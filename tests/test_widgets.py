@@ -201,3 +201,17 @@ def test_only_live_scored_decisions_are_offered():
 def test_unknown_topic_is_a_user_error():
     with pytest.raises(InputError, match="topics in this design are database, language"):
         TradeoffExplorer(make_design(), topic="broker")
+
+
+def test_apply_with_the_winner_unchanged_saves_no_version(tmp_path):
+    store = Store(tmp_path / "designs.db")
+    try:
+        store.save(make_design(), note="designed")
+        received = []
+        explorer = TradeoffExplorer(store.load("shop"), topic="language", store=store, on_apply=received.append)
+        explorer.sliders["dev_speed"].value = 3  # python still wins
+        assert explorer.apply() is explorer.design and received == []
+        assert [v.version for v in store.history("shop")] == [1]
+        assert "python stays the choice, so no version was saved" in explorer.status.value
+    finally:
+        store.close()

@@ -178,6 +178,10 @@ class TradeoffExplorer:
     def apply(self) -> Design:
         """Record the top-ranked option as the decision's choice in a new Design version."""
         winner = self.ranking()[0][0]
+        if winner == self.decision.chosen:  # the weights moved, the choice did not: nothing to record
+            self.status.value = (f"{escape.html(_label(self.decision))}: {escape.html(winner)} stays the choice, "
+                                 "so no version was saved")
+            return self.design
         index = self.dropdown.value
         decision = self.decision.model_copy(update={"chosen": winner, "weights": dict(self.weights)})
         decisions = list(self.design.decisions)
