@@ -263,3 +263,13 @@ def test_a_flip_close_to_the_current_weight_is_written_with_the_digits_that_show
     line = Sensitivity("Store", "postgresql", "mysql", 0.01, True,
                        Flip("fit", 0.4, 0.39987, "mysql", raises=False)).line
     assert "from 0.4 to below 0.3999 would make mysql win" in line
+
+
+def test_the_documents_table_prints_the_weights_the_totals_used():
+    from dwarf_nb.views.adr import decision_markdown
+
+    decision = Decision(title="Store", chosen="pg", weights={"consistency": 2},
+                        options=[Option(name="pg", scores={"consistency": 5, "cost": 2}),
+                                 Option(name="mongo", scores={"consistency": 3, "cost": 5})])
+    header = decision_markdown(decision).splitlines()[0]
+    assert "consistency (×2)" in header and "cost (×0)" in header  # scored for information, weighed 0

@@ -28,11 +28,11 @@ def decision_markdown(decision: Decision) -> str:
     """The options × criteria table (scores, weighted total, rank), best option first."""
     if not decision.options:
         return ""
-    from ..analysis.tradeoffs import decision_table
+    from ..analysis.tradeoffs import decision_table, effective_weights
 
     frame = decision_table(decision)
     criteria = [c for c in frame.columns if c not in ("weighted_total", "rank")]
-    weights = {c: decision.weights.get(c, 1.0) for c in criteria}
+    weights = effective_weights(decision)  # the weights the totals used: unlisted criteria weigh 0
     head = ["Option", *(f"{markdown_cell(c)} (×{_number(weights[c])})" for c in criteria), "Weighted total", "Rank"]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for option, row in frame.iterrows():
