@@ -105,7 +105,7 @@ def test_document_names_the_real_parts_of_the_design(exported):
     assert "0 2 \\* \\* \\*" in found["Background Jobs"]
     assert "put PgBouncer" in found["Performance Optimization"]  # 13 pooled services exceed 100 connections
     assert "```dockerfile" in found["Deployment Strategy"] and "MAIN_DB_URL" in found["Deployment Strategy"]
-    assert "99.9% | about 43 minutes" in found["Quality Standards"]
+    assert "99.9% | about 43.2 minutes" in found["Quality Standards"]
     assert "| **PostgreSQL** (chosen) | 5 | 4 | 4.6 | 1 |" in found["Decisions"]
     assert "EU region only" in found["Assumptions"]
 

@@ -90,3 +90,11 @@ def test_the_document_counts_in_words_a_person_writes(tmp_path, text):
     prose = re.sub(r"```.*?```", "", (tmp_path / "BACKEND_DESIGN.md").read_text(), flags=re.S)
     assert re.findall(r".{0,20}\(s\)", prose) == []  # '2 services', never 'service(s)'
     assert not re.search(r"(?<![0-9.,])1 (services|tables|years|instances)\b", prose)
+
+
+@pytest.mark.parametrize("text", _texts(), ids=lambda t: t[:24])
+def test_the_document_writes_numbers_as_a_person_does(tmp_path, text):
+    dw.design(text).export(tmp_path)
+    prose = re.sub(r"```.*?```", "", (tmp_path / "BACKEND_DESIGN.md").read_text(), flags=re.S)
+    assert re.findall(r".{0,20}\d\.?\d*e[-+]\d+.{0,10}", prose) == []  # never an exponent
+    assert re.findall(r".{0,20}(?<![\d,.])\d{5,}(?![\d,]).{0,10}", prose) == []  # 12,800, never 12800

@@ -39,7 +39,7 @@ from .artifacts import (
     topics,
 )
 from .escape import markdown_fence
-from .numbers import count
+from .numbers import count, rate
 from .text import number
 
 MAP_SVG = "service_map.svg"
@@ -207,6 +207,7 @@ def context(design: Design, map_image: Optional[str] = MAP_SVG, map_note: str = 
         "sections": SECTIONS,
         "number": number,
         "count": count,
+        "rate": rate,
         "years": lambda x: f"{number(x)} year" + ("" if number(x) == "1" else "s"),
         "map_image": map_image,
         "map_png": MAP_PNG if map_image == MAP_SVG else None,

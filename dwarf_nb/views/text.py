@@ -11,19 +11,15 @@ import textwrap
 from ..design import DATASTORE_KINDS, Capacity, Decision, Design, SLOs
 from . import brief as briefview
 from .escape import printable
+from .numbers import plain
 
 WIDTH = 88
 
 
 def number(value: float) -> str:
-    """A figure rounded the way a back-of-the-envelope estimate deserves."""
-    if value >= 100:
-        return f"{value:,.0f}"
-    if value >= 10:
-        return f"{value:.0f}"
-    if value >= 1:
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{value:.2g}" if value else "0"
+    """A figure as every view writes it (views.numbers.plain): three significant figures,
+    thousands separators, never an exponent ('12,800', '4.5', '0.00069')."""
+    return plain(value)
 
 
 def style_label(design: Design) -> str:
