@@ -85,6 +85,7 @@ class _ActorRef:
     sent: Sentence
     peak: bool = False
     per: str = ""  # "each farm has eight probes": the party each one of these belongs to ("farm")
+    formula: str = ""  # how the count was derived, when it was ("140 farms × 8 probes each")
 
 
 @dataclass
@@ -155,15 +156,17 @@ def _kind(q: Q, role: str, s: Sentence) -> str:
     return "total"
 
 
-# Words after "N times" / "twice" that make it a factor of another figure, not a frequency.
-_FACTOR_OF = frozenset("the that this these those as normal usual average what over of its their our".split())
-_COMPARATIVES = frozenset("more higher busier larger bigger greater".split())  # "1.5 more pages" stays a count
-_HAS = r"(?:has|have|hold|holds|run|runs|carry|carries|host|hosts|contain|contains|use|uses|operate|operates|with)"
-_ABOUT = r"(?: about| around| roughly| up to| some| on average| typically)?"
-_PER_PARENT = (re.compile(rf"\b(?:each|every|a|one|per|any) ([a-z]+) {_HAS}{_ABOUT}$"),
-               re.compile(rf"\b([a-z]+) each {_HAS}{_ABOUT}$"),
-               re.compile(rf"\beach of (?:our |the |its |their )?[0-9][0-9,.]* ([a-z]+) {_HAS}{_ABOUT}$"))
-_PARENT_AFTER = re.compile(r"^(?:on average )?(?:per|in each|at each|on each|for each|in every|at every|on every|in a|at a) ([a-z]+)\b")
+@cache
+def _per_parent_res() -> tuple[tuple[re.Pattern, ...], re.Pattern]:
+    """The patterns of a count per parent, built from the lexicon's part verbs, hedges and
+    parent words: 'each farm has eight probes', 'farms each have', 'each of 40 schools has'."""
+    g = data()["grammar"]
+    verbs = "(?:" + "|".join(map(re.escape, g["part_verbs"])) + ")"
+    hedge = "(?:" + "".join(f" {re.escape(h)}|" for h in g["hedges"]).rstrip("|") + ")?"
+    before = (rf"\b(?:each|every|a|one|per|any) ([a-z]+) {verbs}{hedge}$", rf"\b([a-z]+) each {verbs}{hedge}$",
+              rf"\beach of (?:our |the |its |their )?[0-9][0-9,.]* ([a-z]+) {verbs}{hedge}$")
+    after = r"^(?:on average )?(?:" + "|".join(map(re.escape, g["parent_after"])) + r") ([a-z]+)\b"
+    return tuple(re.compile(rx) for rx in before), re.compile(after)
 
 
 def _bare_verb(s: Sentence, q: Q) -> bool:
@@ -183,7 +186,8 @@ def _per_parent(s: Sentence, q: Q) -> str:
     eight probes', 'eight probes per farm' -> 'farm' (never a period: 'per day' is a rate)."""
     lead = " ".join(t.low for t in s.tokens[max(0, q.num.i - 7):q.num.i])
     trail = " ".join(t.low for t in s.tokens[q.noun_end:q.noun_end + 4])
-    found = next((m.group(1) for m in (*(rx.search(lead) for rx in _PER_PARENT), _PARENT_AFTER.search(trail)) if m), "")
+    before, after = _per_parent_res()
+    found = next((m.group(1) for m in (*(rx.search(lead) for rx in before), after.search(trail)) if m), "")
     noun = singular(found) if found else ""
     return "" if not noun or noun in units()["seconds"] or noun == singular(q.noun.split()[-1]) else noun
 
@@ -405,9 +409,9 @@ class Composer:
         if not (self._per_member(s, q.num.i) or _has(s.low, ["each", "every one", "per user", "on average"])):
             return None
         after = s.tokens[q.num.j].low if q.num.j < len(s.tokens) else ""
-        factor = _FACTOR_OF
+        factor = set(data()["grammar"]["factor_of"])
         if after in ("times", "x") and q.num.j + 1 < len(s.tokens):  # "four times more": comparatives too
-            after, factor = s.tokens[q.num.j + 1].low, _FACTOR_OF | _COMPARATIVES
+            after, factor = s.tokens[q.num.j + 1].low, factor | set(data()["grammar"]["comparatives"])
         if after in factor or re.search(r"[0-9]\s*(?:x|times)\s+(?:the|as|more|higher|busier|normal|usual|average)", s.low):
             return None  # "3 times the usual traffic", "four times the average", "twice that": a factor, not a frequency
         for unit, phrases in data()["implied_periods"].items():
@@ -917,8 +921,7 @@ class Composer:
             aid = aid if not any(a.id == aid for a in actors) else f"{aid}-{len(actors) + 1}"
             actors.append(Actor(id=aid, noun=ref.noun, role=ref.role, count=ref.count, count_kind=ref.kind,
                                 evidence=ref.sent.evidence, span=ref.q.span if ref.q else None,
-                                status="derived" if getattr(ref, "formula", "") else "stated",
-                                formula=getattr(ref, "formula", "")))
+                                status="derived" if ref.formula else "stated", formula=ref.formula))
             if ref.peak:
                 self._peak_actors = getattr(self, "_peak_actors", set()) | {aid}
         return actors
