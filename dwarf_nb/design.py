@@ -372,9 +372,10 @@ class Design(_Model):
         """Every component kind and service kind present (what the example set scores)."""
         return {c.kind for c in self.components} | {s.kind for s in self.services}
 
-    def to_json(self) -> str:
+    def to_json(self, indent: Optional[int] = 2) -> str:
+        """The design as strict JSON; a value set after validation that JSON cannot hold is one line."""
         try:
-            return self.model_dump_json(indent=2)
+            return self.model_dump_json(indent=indent)
         except PydanticSerializationError:
             # Only a value set after validation gets here (a lone surrogate): validation names it.
             try:

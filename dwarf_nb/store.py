@@ -138,7 +138,7 @@ class Store:
             usage = design.usage.line() if design.usage is not None else ""
             db.execute(
                 "INSERT INTO designs (name, version, created, backend, note, body, usage) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (design.name, version, time.time(), design.backend, note, design.model_dump_json(), usage),
+                (design.name, version, time.time(), design.backend, note, design.to_json(indent=None), usage),
             )
         return version
 

@@ -109,3 +109,18 @@ def test_a_store_locked_too_long_is_one_line_naming_it(tmp_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
     assert Store(path).latest_version("shop") == 1
+
+
+def test_a_design_json_cannot_hold_is_one_line_and_the_store_keeps_what_it_had(tmp_path):
+    from dwarf_nb.errors import DesignError
+
+    store = Store(tmp_path / "designs.db")
+    try:
+        store.save(Design(name="shop", summary="one"))
+        broken = Design(name="shop", summary="two")
+        broken.summary = "half an emoji \ud83d"  # set after validation
+        with pytest.raises(DesignError, match=r"^the design cannot be written: design: summary has an invalid character"):
+            store.save(broken)
+        assert [v.version for v in store.history("shop")] == [1]
+    finally:
+        store.close()

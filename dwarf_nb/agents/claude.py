@@ -412,7 +412,7 @@ class ClaudeAgent:
             raise type(err)(message) from None
         self.last_usage = usage
         say(usage.line())
-        self.store.cache_put(key, result.model_dump_json())
+        self.store.cache_put(key, result.to_json(indent=None))
         result._usage = usage
         return result
 
