@@ -324,10 +324,7 @@ class ClaudeAgent:
         try:
             with self._client(api_key) as client:
                 counted = client.messages.count_tokens(
-                    model=self.model, system=[{"type": "text", "text": self.agent.body}], tools=[design_tool()],
-                    tool_choice={"type": "tool", "name": TOOL_NAME}, messages=[{"role": "user",
-                                                                                 "content": _design_prompt(text, name, offline)}],
-                )
+                    **self._request([{"role": "user", "content": _design_prompt(text, name, offline)}]))
         except (anthropic.APIError, httpx2.HTTPError) as err:
             raise self._explain(err, client) from None
         return Estimate(self.model, counted.input_tokens, self.max_tokens)
@@ -378,15 +375,14 @@ class ClaudeAgent:
                 cap = self.max_tokens
                 for round_ in (1, 2):
                     reply = self._stream(client, messages, say, cap)
-                    usage += reply.usage
-                    partial = reply.raw or reply.text
                     if reply.stop_reason == "max_tokens" and cap < _TOKEN_CEILING:
                         # one more try with room to finish, before telling the user to raise the cap
-                        cap = min(cap * 2, _TOKEN_CEILING)
-                        say(f"the answer was cut off at {reply.usage.output_tokens:,} tokens; asking again with up to {cap:,}")
+                        cut, cap = reply, min(cap * 2, _TOKEN_CEILING)
+                        say(f"the answer was cut off at {cut.usage.output_tokens:,} tokens; asking again with up to {cap:,}")
                         reply = self._stream(client, messages, say, cap)
-                        usage += reply.usage
-                        partial = reply.raw or reply.text
+                        reply.usage = cut.usage + reply.usage
+                    usage += reply.usage
+                    partial = reply.raw or reply.text
                     self._check_stop(reply, cap)
                     try:
                         result = build(reply.data())
@@ -491,6 +487,17 @@ class ClaudeAgent:
         error.partial = partial  # what had arrived, kept with the failure
         return error
 
+    def _request(self, messages: list[dict]) -> dict:
+        """What every call sends (the design stream and the token counter alike): the persona as a
+        cached system prompt, the one design tool, forced, and the conversation."""
+        return {
+            "model": self.model,
+            "system": [{"type": "text", "text": self.agent.body, "cache_control": {"type": "ephemeral"}}],
+            "tools": [design_tool()],
+            "tool_choice": {"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True},
+            "messages": messages,
+        }
+
     @staticmethod
     def _written(reply: _Reply) -> _Reply:
         """A broken answer's usage with the output it had streamed (billed, though never finished)."""
@@ -505,14 +512,7 @@ class ClaudeAgent:
         shown: tuple = ()
         last_shown = time.monotonic()
         try:
-            with client.messages.stream(
-                model=self.model,
-                max_tokens=cap,
-                system=[{"type": "text", "text": self.agent.body, "cache_control": {"type": "ephemeral"}}],
-                tools=[design_tool()],
-                tool_choice={"type": "tool", "name": TOOL_NAME, "disable_parallel_tool_use": True},
-                messages=messages,
-            ) as stream:
+            with client.messages.stream(max_tokens=cap, **self._request(messages)) as stream:
                 started = True
                 try:
                     for event in stream:
