@@ -293,6 +293,15 @@ class DwarfMagics(Magics, Configurable):
                 options[key] = getattr(self, key)
         return options
 
+    def _cell_options(self, args, backend: str, store) -> dict:
+        """The agent's options for one cell: the settings, with the cell's own options on top."""
+        options = self._agent_options(backend, store)
+        options.update({key: getattr(args, key) for key in ("model", "timeout", "max_retries", "max_tokens")
+                        if getattr(args, key) is not None})
+        if args.no_cache:
+            options["use_cache"] = False
+        return options
+
     def _bundle(self, design, version: int | None = None, show_map: bool | None = None) -> dict:
         from ..views.display import mimebundle
 
@@ -347,8 +356,7 @@ class DwarfMagics(Magics, Configurable):
             if args.refine:
                 raise InputError("--dry-run counts a new design's tokens; it does not go with --refine")
             with self._store() as store:
-                options = self._agent_options(backend, store)
-                options.update({key: getattr(args, key) for key in ("model", "max_tokens") if getattr(args, key) is not None})
+                options = self._cell_options(args, backend, store)
                 line = dwarf_nb.estimate(text, name=args.name, backend=backend, max_input_mb=self.max_input_mb,
                                          **options).line()
             _display({"text/plain": line, "text/html": f'<div class="dwarf-usage">{escape_html(line)}</div>'})
@@ -358,11 +366,7 @@ class DwarfMagics(Magics, Configurable):
         try:
             with self._store(write=True) as store:
                 current = self._resolve(args.name, store) if args.refine else None
-                options = self._agent_options(backend, store)
-                options.update({key: getattr(args, key) for key in ("model", "timeout", "max_retries", "max_tokens")
-                                if getattr(args, key) is not None})
-                if args.no_cache:
-                    options["use_cache"] = False
+                options = self._cell_options(args, backend, store)
                 if current is not None:
                     result = dwarf_nb.refine(current, text, backend=backend, progress=progress,
                                              max_input_mb=self.max_input_mb, history=_requests_so_far(store, current.name),
