@@ -216,33 +216,24 @@ def mimebundle(
         "text/html": html(design, show_map=show_map, direction=direction, suppress=suppress, version=version),
         DESIGN_MIME: design.model_dump(mode="json"),
     }
-    if design.usage is not None:
-        line = design.usage.line()
-        bundle["text/plain"] = f"{escape.one_line(line)}\n{bundle['text/plain']}"
-        bundle["text/markdown"] = f"*{escape.markdown(line)}*\n\n{bundle['text/markdown']}"
-        bundle["text/html"] = (f'<div class="dwarf-usage" style="font-family: monospace; opacity: .75">'
-                               f"{escape.html(line)}</div>{bundle['text/html']}")
-    return bundle
+    return with_note(bundle, design.usage.line(), css="dwarf-usage") if design.usage is not None else bundle
+
+
+def _on_top(bundle: dict, plain: str, markdown: str, html: str) -> dict:
+    """`bundle` with something said first in each of its formats (each already escaped for it)."""
+    return {**bundle, "text/plain": f"{plain}\n{bundle['text/plain']}",
+            "text/markdown": f"{markdown}\n\n{bundle['text/markdown']}", "text/html": html + bundle["text/html"]}
 
 
 def with_changes(bundle: dict, changes) -> dict:
     """A design's bundle with what a change request changed (an analysis.diff result) on top."""
-    return {
-        **bundle,
-        "text/plain": f"{changes.to_text()}\n{bundle['text/plain']}",
-        "text/markdown": f"{changes.to_markdown()}\n{bundle['text/markdown']}",
-        "text/html": changes._repr_html_() + bundle["text/html"],
-    }
+    return _on_top(bundle, changes.to_text(), changes.to_markdown(), changes._repr_html_())
 
 
-def with_note(bundle: dict, note: str) -> dict:
-    """A design's bundle with one line said about it on top (e.g. that nothing changed)."""
-    return {
-        **bundle,
-        "text/plain": f"{escape.one_line(note)}\n{bundle['text/plain']}",
-        "text/markdown": f"*{escape.markdown(note)}*\n\n{bundle['text/markdown']}",
-        "text/html": f'<p class="dwarf-note"><i>{escape.html(note)}</i></p>' + bundle["text/html"],
-    }
+def with_note(bundle: dict, note: str, css: str = "dwarf-note") -> dict:
+    """A design's bundle with one line said about it on top (that nothing changed, what the call cost)."""
+    return _on_top(bundle, escape.one_line(note), f"*{escape.markdown(note)}*",
+                   f'<p class="{css}" style="opacity: .75"><i>{escape.html(note)}</i></p>')
 
 
 def export_bundle(directory: Path, written: list[Path]) -> dict:
